@@ -1,0 +1,57 @@
+# pgsecure: `make run` and `make test` set up everything they need on a fresh Debian machine.
+SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+# What building and running needs.
+RUN_PACKAGES := pkg-config libpq-dev libssl-dev libncurses-dev ca-certificates
+# What the tests need besides: a real PostgreSQL server, openssl for the lab's PKI, real shells, real clients, tmux.
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 openssl dash bash zsh fish tmux procps \
+	openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-psycopg2
+BENCH_PACKAGES := $(TEST_PACKAGES) hyperfine valgrind
+
+RELEASE_FLAGS := -c release --static-swift-stdlib
+PREFIX ?= /usr/local
+
+# Installs only what is missing, as root or through sudo.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "make: installing" $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
+.PHONY: run test build release deps test-deps bench-deps bench demo install clean
+
+deps:
+	$(call apt_install,$(RUN_PACKAGES))
+
+test-deps:
+	$(call apt_install,$(TEST_PACKAGES))
+
+bench-deps:
+	$(call apt_install,$(BENCH_PACKAGES))
+
+build: deps
+	swift build
+
+release: deps
+	swift build $(RELEASE_FLAGS)
+
+run: release
+	.build/release/pgsecure $(ARGS)
+
+install: release
+	install -m 0755 .build/release/pgsecure $(PREFIX)/bin/pgsecure
+
+# Every test: unit, property, the CLI as a process, real shells and clients, the TLS lab, the wizard through tmux.
+test: test-deps
+	swift build --build-tests
+	swift test --skip-build --parallel
+
+bench: bench-deps release
+	bench/run
+
+clean:
+	rm -rf .build

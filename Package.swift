@@ -1,0 +1,68 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "pgsecure",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pgsecure", targets: ["pgsecure"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // C libraries, each behind a shim so Swift sees exactly what it needs.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+
+        // Data files from Resources/, compiled into the binary so a copied `pgsecure` still has them.
+        .target(
+            name: "PGSecureResources",
+            path: ".",
+            exclude: [
+                "Sources/PGSecureModel", "Sources/PGSecureLibPQ", "Sources/PGSecureWizard", "Sources/PGSecureTerminal",
+                "Sources/pgsecure", "Tests",
+            ],
+            sources: ["Sources/PGSecureResources/EmbeddedResources.swift"],
+            resources: [
+                .embedInCode("Resources/sslmodes.json"),
+                .embedInCode("Resources/root-bundles.json"),
+                .embedInCode("Resources/snippets/psql.mustache"),
+                .embedInCode("Resources/snippets/psycopg2.mustache"),
+                .embedInCode("Resources/snippets/jdbc.mustache"),
+            ]
+        ),
+        // Pure core: settings, sslmode knowledge, every output format. No C, no I/O.
+        .target(
+            name: "PGSecureModel",
+            dependencies: ["PGSecureResources", .product(name: "Mustache", package: "swift-mustache")]
+        ),
+        // The only code that talks to libpq and OpenSSL: parsing, root stores, the connection tester.
+        .target(name: "PGSecureLibPQ", dependencies: ["PGSecureModel", "CLibPQ", "COpenSSL"]),
+        // Pure wizard core: state, events, update, render into a screen value.
+        .target(name: "PGSecureWizard", dependencies: ["PGSecureModel"]),
+        // The only code that imports curses: paints screens, reads keys, restores the terminal.
+        .target(name: "PGSecureTerminal", dependencies: ["PGSecureWizard", "CNcurses"]),
+        // Thin command line.
+        .executableTarget(
+            name: "pgsecure",
+            dependencies: [
+                "PGSecureModel", "PGSecureLibPQ", "PGSecureWizard", "PGSecureTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(
+            name: "PGSecureModelTests",
+            dependencies: ["PGSecureModel", "PGSecureLibPQ", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "PGSecureLibPQTests", dependencies: ["PGSecureModel", "PGSecureLibPQ"]),
+        .testTarget(name: "PGSecureWizardTests", dependencies: ["PGSecureWizard", "PGSecureModel"]),
+        // Runs the built `pgsecure` binary as a process: CLI contract, real shells, real clients, tmux.
+        .testTarget(name: "EndToEndTests", dependencies: ["PGSecureModel"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,35 @@
+import CLibPQ
+import PGSecureModel
+
+/// libpq's own reading of connection strings: the authority on what a URI or key=value string means.
+public enum LibPQ {
+    /// `PQlibVersion()`, e.g. 150018 for 15.18.
+    public static var version: Int32 { PQlibVersion() }
+
+    /// "15.18" from 150018.
+    public static var versionText: String { "\(version / 10000).\(version % 10000)" }
+
+    /// Parses a URI or key=value string with `PQconninfoParse`, returning the keywords it sets, in libpq's order.
+    /// libpq's error text reaches the user unchanged.
+    public static func parse(_ connectionString: String) throws(InputError) -> [LibpqOption] {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let parsed = PQconninfoParse(connectionString, &errorMessage) else {
+            let message = errorMessage.map { String(cString: $0) } ?? "out of memory"
+            PQfreemem(errorMessage)
+            throw InputError(
+                field: "connection string",
+                problem: message.split(whereSeparator: \.isNewline).joined(separator: " "),
+                fix: "write a postgresql:// URI (percent-encode special characters) or key=value pairs; quote the whole string for your shell")
+        }
+        defer { PQconninfoFree(parsed) }
+        var options: [LibpqOption] = []
+        var entry = parsed
+        while let keyword = entry.pointee.keyword {
+            if let value = entry.pointee.val {
+                options.append(LibpqOption(String(cString: keyword), String(cString: value)))
+            }
+            entry += 1
+        }
+        return options
+    }
+}

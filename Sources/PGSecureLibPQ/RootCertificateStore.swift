@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import COpenSSL
+import PGSecureModel
+
+/// Finds root certificate bundles on this machine and looks inside them with OpenSSL.
+public enum RootCertificateStore {
+    /// SSL_CERT_FILE and SSL_CERT_DIR first (they override OpenSSL's defaults), then OpenSSL's own default,
+    /// then every OS bundle pgsecure knows, without duplicates.
+    public static func discover(environment: [String: String]) -> [RootCertificateCandidate] {
+        var places: [(source: String, path: String)] = []
+        if let file = environment["SSL_CERT_FILE"], !file.isEmpty { places.append(("SSL_CERT_FILE", file)) }
+        if let directory = environment["SSL_CERT_DIR"], !directory.isEmpty { places.append(("SSL_CERT_DIR", directory)) }
+        places.append(("OpenSSL default", String(cString: X509_get_default_cert_file())))
+        places += KnownRootBundle.all.map { ($0.system, $0.path) }
+        var seen = Set<String>()
+        return places.filter { seen.insert($0.path).inserted }.map { inspect(path: $0.path, source: $0.source) }
+    }
+
+    /// What is at `path`: a file of PEM certificates, a directory of them, or nothing.
+    public static func inspect(path: String, source: String) -> RootCertificateCandidate {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            return RootCertificateCandidate(source: source, path: path, exists: false)
+        }
+        let isDirectory = (status.st_mode & S_IFMT) == S_IFDIR
+        let isReadable = access(path, R_OK) == 0
+        let fingerprints = isDirectory || !isReadable ? [] : certificateFingerprints(inFile: path)
+        return RootCertificateCandidate(
+            source: source, path: path, exists: true, isDirectory: isDirectory, isReadable: isReadable,
+            certificateCount: fingerprints.count, containsISRGRootX1: fingerprints.contains(isrgRootX1SHA256))
+    }
+
+    /// SHA-256 fingerprints (AA:BB:... form) of every PEM certificate in a file.
+    public static func certificateFingerprints(inFile path: String) -> [String] {
+        guard let bio = BIO_new_file(path, "r") else { return [] }
+        defer { BIO_free(bio) }
+        var fingerprints: [String] = []
+        while let certificate = PEM_read_bio_X509(bio, nil, nil, nil) {
+            fingerprints.append(sha256Fingerprint(certificate))
+            X509_free(certificate)
+        }
+        ERR_clear_error()  // reading stops with an expected "no start line" error
+        return fingerprints
+    }
+
+    /// The SHA-256 fingerprint of a certificate's DER encoding, as `openssl x509 -fingerprint -sha256` prints it.
+    public static func sha256Fingerprint(_ certificate: OpaquePointer) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        X509_digest(certificate, EVP_sha256(), &digest, &length)
+        return digest.prefix(Int(length)).map { byte in
+            let text = String(byte, radix: 16, uppercase: true)
+            return text.count == 1 ? "0" + text : text
+        }.joined(separator: ":")
+    }
+}
+
+extension RootCertificateStore {
+    /// The default root file, found cheaply: the first candidate that is a readable file starting a PEM certificate
+    /// within its first 64 KiB. (`discover` parses every certificate; commands that only need the default skip that.)
+    public static func firstUsableBundle(environment: [String: String]) -> String? {
+        var paths: [String] = []
+        if let file = environment["SSL_CERT_FILE"], !file.isEmpty { paths.append(file) }
+        paths.append(String(cString: X509_get_default_cert_file()))
+        paths += KnownRootBundle.all.map(\.path)
+        return paths.first(where: holdsPEMCertificate)
+    }
+
+    static func holdsPEMCertificate(_ path: String) -> Bool {
+        guard let file = fopen(path, "r") else { return false }
+        defer { fclose(file) }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let count = fread(&buffer, 1, buffer.count, file)
+        return String(decoding: buffer.prefix(count), as: UTF8.self).contains("-----BEGIN CERTIFICATE-----")
+    }
+}

@@ -1,0 +1,64 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import PGSecureResources
+
+/// Where operating systems keep their bundle of trusted root certificates (Resources/root-bundles.json).
+public struct KnownRootBundle: Codable, Sendable, Equatable {
+    public let system: String
+    public let path: String
+
+    public static let all: [KnownRootBundle] = {
+        do {
+            return try JSONDecoder().decode([KnownRootBundle].self, from: Data(EmbeddedResources.rootBundles))
+        } catch {
+            fatalError("Resources/root-bundles.json is malformed: \(error)")
+        }
+    }()
+}
+
+/// The value libpq >= 16 understands as "OpenSSL's default trust store".
+public let systemRootCertificate = "system"
+/// libpq 16.0, as `PQlibVersion()` reports it.
+public let firstLibpqWithSystemRoots: Int32 = 160_000
+
+/// One place a root certificate bundle may be, and what was found there.
+public struct RootCertificateCandidate: Codable, Sendable, Equatable {
+    /// Where the candidate comes from: an OS name, "SSL_CERT_FILE", "OpenSSL default"...
+    public let source: String
+    public let path: String
+    public let exists: Bool
+    public let isDirectory: Bool
+    public let isReadable: Bool
+    public let certificateCount: Int
+    public let containsISRGRootX1: Bool
+
+    public init(
+        source: String, path: String, exists: Bool, isDirectory: Bool = false, isReadable: Bool = false,
+        certificateCount: Int = 0, containsISRGRootX1: Bool = false
+    ) {
+        self.source = source
+        self.path = path
+        self.exists = exists
+        self.isDirectory = isDirectory
+        self.isReadable = isReadable
+        self.certificateCount = certificateCount
+        self.containsISRGRootX1 = containsISRGRootX1
+    }
+
+    /// libpq's sslrootcert must be a readable file holding at least one certificate.
+    public var isUsableAsRootFile: Bool { exists && !isDirectory && isReadable && certificateCount > 0 }
+}
+
+public enum RootCertificateChoice {
+    /// The default `sslrootcert`: `system` where libpq understands it, else the first usable bundle, else none.
+    public static func preferred(libpqVersion: Int32, candidates: [RootCertificateCandidate]) -> String? {
+        if libpqVersion >= firstLibpqWithSystemRoots { return systemRootCertificate }
+        return candidates.first(where: \.isUsableAsRootFile)?.path
+    }
+}
+
+/// SHA-256 fingerprint of ISRG Root X1, the root of Let's Encrypt (and so of Neon, Supabase and many others).
+public let isrgRootX1SHA256 = "96:BC:EC:06:26:49:76:F3:74:60:77:9A:CF:28:C5:A7:CF:E8:A3:C0:AA:E1:1A:8F:FC:EE:05:C0:BD:DF:08:C6"

@@ -1,0 +1,113 @@
+import Mustache
+import PGSecureResources
+
+/// The clients pgsecure writes a complete, runnable program or command for.
+public enum SnippetClient: String, CaseIterable, Sendable {
+    case psql, psycopg2, jdbc
+
+    public var summary: String {
+        switch self {
+        case .psql: "psql command line (libpq)"
+        case .psycopg2: "Python 3 program using psycopg2 (libpq)"
+        case .jdbc: "single-file Java program using pgjdbc: java -cp postgresql.jar Snippet.java"
+        }
+    }
+
+    /// What the printed snippet is, for file names and syntax highlighting.
+    public var fileName: String {
+        switch self {
+        case .psql: "connect.sh"
+        case .psycopg2: "connect.py"
+        case .jdbc: "Snippet.java"
+        }
+    }
+}
+
+extension ConnectionSettings {
+    /// A snippet that connects with exactly these settings and prints the server's version.
+    /// The password appears only if the settings carry one; callers drop it unless the user asked.
+    public func snippet(for client: SnippetClient) throws(InputError) -> RenderedOutput {
+        var warnings: [String] = []
+        let context: [String: Any]
+        switch client {
+        case .psql:
+            context = ["target": Quoting.posixShell(uri)]
+        case .psycopg2:
+            context = [
+                "includesPassword": password != nil,
+                "systemRootNote": sslrootcert == systemRootCertificate,
+                "parameters": options.map { ["keyword": $0.keyword, "value": Quoting.python($0.value)] },
+            ]
+        case .jdbc:
+            let (url, properties) = try jdbcURLAndProperties(warnings: &warnings)
+            context = [
+                "includesPassword": password != nil,
+                "systemRootNote": sslrootcert == systemRootCertificate,
+                "url": Quoting.java(url),
+                "properties": properties.map { ["name": Quoting.java($0.keyword), "value": Quoting.java($0.value)] },
+            ]
+        }
+        return RenderedOutput(text: SnippetTemplates.render(client, context), warnings: warnings)
+    }
+
+    /// pgjdbc's reading of the settings: hosts in the URL, everything else as Properties (it cannot take
+    /// `user:password@`, decodes `+` as a space, and has no `sslrootcert=system`).
+    func jdbcURLAndProperties(warnings: inout [String]) throws(InputError) -> (String, [LibpqOption]) {
+        guard !endpoints.isEmpty else {
+            throw InputError(field: "host", problem: "is missing", fix: "pgjdbc needs a host: add --host NAME")
+        }
+        var hosts: [String] = []
+        for endpoint in endpoints {
+            let host = endpoint.host
+            let isIPv6 = host.contains(":")
+            let allowed = isIPv6 ? "0123456789abcdefABCDEF:." : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._"
+            guard host.allSatisfy({ allowed.contains($0) }) else {
+                throw InputError(
+                    field: "host", problem: "\"\(host)\" cannot be written in a JDBC URL",
+                    fix: "pgjdbc takes DNS names and IP addresses only (no socket directories or special characters)")
+            }
+            hosts.append((isIPv6 ? "[\(host)]" : host) + (endpoint.port.map { ":\($0)" } ?? ""))
+        }
+        let url = "jdbc:postgresql://" + hosts.joined(separator: ",") + "/" + Quoting.percentEncoded(dbname ?? "")
+
+        var properties: [LibpqOption] = []
+        if let user { properties.append(LibpqOption("user", user)) }
+        if let password { properties.append(LibpqOption("password", password)) }
+        if let sslmode { properties.append(LibpqOption("sslmode", sslmode.rawValue)) }
+        if sslrootcert == systemRootCertificate {
+            properties.append(LibpqOption("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory"))
+        } else if let sslrootcert {
+            properties.append(LibpqOption("sslrootcert", sslrootcert))
+        }
+        if sslmode == .require {
+            warnings.append("pgjdbc never checks the certificate with sslmode=require, even with a root certificate file; use verify-full")
+        }
+        for option in otherOptions {
+            if let name = Self.jdbcPropertyNames[option.keyword] {
+                properties.append(LibpqOption(name, option.value))
+            } else {
+                warnings.append("pgjdbc has no equivalent of \(option.keyword); the JDBC snippet leaves it out")
+            }
+        }
+        return (url, properties)
+    }
+
+    /// libpq keyword → pgjdbc property, where pgjdbc has one with the same meaning.
+    static let jdbcPropertyNames: [String: String] = [
+        "application_name": "ApplicationName", "connect_timeout": "connectTimeout", "options": "options",
+        "sslcert": "sslcert", "sslkey": "sslkey", "sslpassword": "sslpassword", "channel_binding": "channelBinding",
+        "gssencmode": "gssEncMode", "keepalives": "tcpKeepAlive",
+    ]
+}
+
+/// The snippet templates in Resources/snippets, parsed once.
+enum SnippetTemplates {
+    static func render(_ client: SnippetClient, _ context: [String: Any]) -> String {
+        let source = String(decoding: EmbeddedResources.snippetTemplates[client.rawValue]!, as: UTF8.self)
+        do {
+            return try MustacheTemplate(string: source).render(context)
+        } catch {
+            fatalError("Resources/snippets/\(client.rawValue).mustache is malformed: \(error)")
+        }
+    }
+}

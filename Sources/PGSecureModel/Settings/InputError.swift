@@ -1,0 +1,14 @@
+/// Bad input, reported as one line that names the field, what is wrong, and how to fix it.
+public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let field: String
+    public let problem: String
+    public let fix: String
+
+    public init(field: String, problem: String, fix: String) {
+        self.field = field
+        self.problem = problem
+        self.fix = fix
+    }
+
+    public var description: String { "\(field): \(problem) — \(fix)" }
+}

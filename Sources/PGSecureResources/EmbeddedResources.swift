@@ -1,0 +1,10 @@
+// Data from Resources/, embedded at build time so the binary needs no files beside it.
+public enum EmbeddedResources {
+    public static let sslModes: [UInt8] = PackageResources.sslmodes_json
+    public static let rootBundles: [UInt8] = PackageResources.root_bundles_json
+    public static let snippetTemplates: [String: [UInt8]] = [
+        "psql": PackageResources.psql_mustache,
+        "psycopg2": PackageResources.psycopg2_mustache,
+        "jdbc": PackageResources.jdbc_mustache,
+    ]
+}

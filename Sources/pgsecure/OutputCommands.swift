@@ -1,0 +1,76 @@
+import ArgumentParser
+import PGSecureModel
+
+struct URLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "url", abstract: "Print the postgresql:// URI (every special character percent-encoded).")
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        Console.output(try connection.resolve().uri + "\n")
+    }
+}
+
+struct ConninfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conninfo", abstract: "Print the libpq key=value string (every value quoted).")
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        Console.output(try connection.resolve().conninfo + "\n")
+    }
+}
+
+extension Shell: ExpressibleByArgument {}
+
+struct EnvCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "env", abstract: "Print lines that export PGHOST, PGSSLMODE, PGSSLROOTCERT... for your shell.",
+        discussion: "sh:  eval \"$(pgsecure env ...)\"    fish:  pgsecure env --shell fish ... | source    PowerShell:  pgsecure env --shell powershell ... | Invoke-Expression")
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "sh (bash, zsh, dash), fish or powershell.") var shell: Shell = .sh
+
+    func run() throws {
+        let exports = try connection.resolve().exports(for: shell)
+        connection.warn(exports.warnings)
+        Console.output(exports.text)
+    }
+}
+
+extension SnippetClient: ExpressibleByArgument {}
+
+struct SnippetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snippet", abstract: "Print a complete, runnable program or command for a client.",
+        discussion: "Clients: " + SnippetClient.allCases.map(\.rawValue).joined(separator: ", ") + ". `pgsecure snippet --list` describes them.")
+    @Argument(help: "psql, psycopg2 or jdbc.") var client: SnippetClient?
+    @Flag(help: "List the clients.") var list = false
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        if client == nil && !list {
+            throw ValidationError("choose a client: \(SnippetClient.allCases.map(\.rawValue).joined(separator: ", ")) (pgsecure snippet --list)")
+        }
+    }
+
+    func run() throws {
+        guard let client, !list else {
+            let width = SnippetClient.allCases.map(\.rawValue.count).max()!
+            Console.output(SnippetClient.allCases.map { $0.rawValue.padding(width) + "  " + $0.summary + "\n" }.joined())
+            return
+        }
+        let snippet = try connection.resolve().snippet(for: client)
+        connection.warn(snippet.warnings)
+        Console.output(snippet.text)
+    }
+}
+
+extension ConnectionOptions {
+    func warn(_ warnings: [String]) {
+        if !quiet { warnings.forEach { Console.error("pgsecure: warning: \($0)") } }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { self + String(repeating: " ", count: max(0, width - count)) }
+}
