@@ -1,0 +1,73 @@
+import Foundation
+
+/// The package root, found from this file's path (Tests/EndToEndTests/Support/Processes.swift).
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+/// The `pgsecure` binary `swift build` made for these tests.
+let pgsecureBinary = packageRoot.appendingPathComponent(".build/debug/pgsecure").path
+
+/// What a finished process left behind.
+struct ProcessResult: Sendable {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+    let stdoutBytes: Data
+}
+
+/// Runs a program to completion with the given stdin, environment (nil: inherit) and working directory.
+/// Never attached to a terminal: stdin is a pipe (closed after `input`), so nothing can wait for a person.
+func run(
+    _ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String]? = nil,
+    directory: URL? = nil
+) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    if let directory { process.currentDirectoryURL = directory }
+    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+    process.standardInput = stdin
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    // Read both pipes concurrently so a chatty child cannot block on a full pipe.
+    let errorData = LockedData()
+    let errorRead = DispatchGroup()
+    DispatchQueue.global().async(group: errorRead) { errorData.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
+    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+    try stdin.fileHandleForWriting.close()
+    let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    errorRead.wait()
+    return ProcessResult(
+        status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
+        stderr: String(decoding: errorData.value, as: UTF8.self), stdoutBytes: outputData)
+}
+
+/// Runs the pgsecure binary. The environment is minimal and explicit so a developer's PG* variables cannot leak in.
+func pgsecure(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+    var base = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8"]
+    base.merge(environment) { _, new in new }
+    return try run(pgsecureBinary, arguments, input: input, environment: base)
+}
+
+/// Finds a program on the usual Debian paths.
+func which(_ program: String) -> String? {
+    ["/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin"].map { "\($0)/\(program)" }
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+/// A fresh temporary directory, removed by the caller with `removeTemporary`.
+func makeTemporaryDirectory(_ prefix: String = "pgsecure-test") throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+private final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ newValue: Data) { lock.withLock { data = newValue } }
+    var value: Data { lock.withLock { data } }
+}
