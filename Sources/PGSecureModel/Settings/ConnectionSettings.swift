@@ -42,10 +42,12 @@ public struct ConnectionSettings: Hashable, Sendable {
     public init(options: [LibpqOption]) throws(InputError) {
         self.init()
         endpoints = try Self.endpoints(hosts: options["host"], ports: options["port"])
-        user = options["user"]
-        password = options["password"]
-        dbname = options["dbname"]
-        if let mode = options["sslmode"] {
+        // libpq treats an empty value as unset (a default, ~/.pgpass...), and a URI cannot say "empty".
+        func value(_ keyword: String) -> String? { options[keyword].flatMap { $0.isEmpty ? nil : $0 } }
+        user = value("user")
+        password = value("password")
+        dbname = value("dbname")
+        if let mode = value("sslmode") {
             guard let parsed = SSLMode(rawValue: mode) else {
                 throw InputError(
                     field: "sslmode", problem: "unknown value \"\(mode)\"",
@@ -53,7 +55,7 @@ public struct ConnectionSettings: Hashable, Sendable {
             }
             sslmode = parsed
         }
-        sslrootcert = options["sslrootcert"]
+        sslrootcert = value("sslrootcert")
         otherOptions = options.filter { !Self.modeledKeywords.contains($0.keyword) }
     }
 
@@ -115,7 +117,7 @@ public struct ConnectionSettings: Hashable, Sendable {
 
     static func port(_ text: String) throws(InputError) -> Int? {
         if text.isEmpty { return nil }
-        guard text.allSatisfy(\.isASCII), let number = Int(text), (1...65535).contains(number) else {
+        guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(text), (1...65535).contains(number) else {
             throw InputError(
                 field: "port", problem: "\"\(text)\" is not a port number",
                 fix: "use a number from 1 to 65535 (PostgreSQL's default is 5432)")
