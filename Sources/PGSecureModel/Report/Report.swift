@@ -1,0 +1,343 @@
+/// What a real connection proved about who answered.
+public enum Verdict: String, Codable, Sendable, CaseIterable {
+    /// TLS, the chain leads to a trusted root, and the certificate names the host.
+    case verifiedFull = "verified-full"
+    /// TLS and a trusted chain, but the host name was not checked.
+    case verifiedCA = "verified-ca"
+    /// TLS, but nobody checked who answered.
+    case encryptedUnverified = "encrypted-unverified"
+    case unencrypted
+    case failed
+
+    public var explanation: String {
+        switch self {
+        case .verifiedFull: "encrypted; certificate chain and host name verified"
+        case .verifiedCA: "encrypted; certificate chain verified, host name not checked"
+        case .encryptedUnverified: "encrypted, but the server's identity was not checked"
+        case .unencrypted: "connected without encryption"
+        case .failed: "no connection"
+        }
+    }
+}
+
+/// Why a connection failed (or `ok`), as a stable code scripts can branch on.
+public enum DiagnosisCode: String, Codable, Sendable, CaseIterable {
+    case ok
+    case rootCertMissing = "root-cert-missing"
+    case certUntrusted = "cert-untrusted"
+    case certExpired = "cert-expired"
+    case certNotYetValid = "cert-not-yet-valid"
+    case hostnameMismatch = "hostname-mismatch"
+    case serverNoSSL = "server-no-ssl"
+    case sslRequiredByServer = "ssl-required-by-server"
+    /// pg_hba.conf has no line for this client (other than the plaintext case above).
+    case accessDenied = "access-denied"
+    case authFailed = "auth-failed"
+    case noPassword = "no-password"
+    case databaseMissing = "database-missing"
+    case hostUnknown = "host-unknown"
+    case connectionRefused = "connection-refused"
+    case timeout
+    case notPostgres = "not-postgres"
+    case unsupportedOption = "unsupported-option"
+    case unknown
+}
+
+/// A code, one line saying what happened, and something concrete to do about it.
+public struct Diagnosis: Codable, Sendable, Equatable {
+    public let code: DiagnosisCode
+    public let summary: String
+    public let fix: String
+
+    public init(code: DiagnosisCode, summary: String, fix: String) {
+        self.code = code
+        self.summary = summary
+        self.fix = fix
+    }
+}
+
+/// One X.509 certificate, as a person would want to read it.
+public struct CertificateFacts: Codable, Sendable, Equatable {
+    public let subject: String
+    public let issuer: String
+    /// Subject alternative names, `DNS:name` or `IP:address`.
+    public let san: [String]
+    /// Seconds since 1970, UTC.
+    public let notBefore: Int64
+    public let notAfter: Int64
+    /// `AA:BB:...`, as `openssl x509 -fingerprint -sha256` prints it.
+    public let sha256: String
+
+    public init(subject: String, issuer: String, san: [String], notBefore: Int64, notAfter: Int64, sha256: String) {
+        self.subject = subject
+        self.issuer = issuer
+        self.san = san
+        self.notBefore = notBefore
+        self.notAfter = notAfter
+        self.sha256 = sha256
+    }
+
+    /// Whole days until `notAfter`; negative once expired.
+    public func daysLeft(now: Int64) -> Int {
+        let seconds = notAfter - now
+        return Int(seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400))
+    }
+}
+
+/// pgsecure's own check of the server's chain: what libpq cannot say after "certificate verify failed".
+public struct ChainCheck: Codable, Sendable, Equatable {
+    /// As the server sent it, leaf first.
+    public let presented: [CertificateFacts]
+    /// The root file the chain was checked against (nil: none was used).
+    public let rootFile: String?
+    /// OpenSSL's X509_V_* code (0: the chain leads to a root in `rootFile`).
+    public let verifyError: Int32
+    public let verifyErrorText: String
+    /// Subjects from leaf to the trusted root, when verification succeeded.
+    public let verifiedPath: [String]
+    /// The host name checked against the certificate, and whether it matched (nil: not checked).
+    public let hostName: String?
+    public let hostMatches: Bool?
+
+    public init(
+        presented: [CertificateFacts], rootFile: String?, verifyError: Int32, verifyErrorText: String,
+        verifiedPath: [String], hostName: String?, hostMatches: Bool?
+    ) {
+        self.presented = presented
+        self.rootFile = rootFile
+        self.verifyError = verifyError
+        self.verifyErrorText = verifyErrorText
+        self.verifiedPath = verifiedPath
+        self.hostName = hostName
+        self.hostMatches = hostMatches
+    }
+
+    public var leaf: CertificateFacts? { presented.first }
+    /// The chain leads to a root in the root file.
+    public var isTrusted: Bool { rootFile != nil && verifyError == OpenSSLVerifyError.ok }
+}
+
+/// OpenSSL's verify codes that name a cause (x509_vfy.h).
+public enum OpenSSLVerifyError {
+    public static let ok: Int32 = 0
+    public static let notYetValid: Int32 = 9
+    public static let expired: Int32 = 10
+    public static let selfSigned: Int32 = 18
+    public static let selfSignedInChain: Int32 = 19
+    public static let unableToGetLocalIssuer: Int32 = 20
+    public static let unableToVerifyLeaf: Int32 = 21
+    public static let revoked: Int32 = 23
+}
+
+public struct TLSFacts: Codable, Sendable, Equatable {
+    public let `protocol`: String?
+    public let cipher: String?
+    public let bits: Int?
+
+    public init(protocol: String?, cipher: String?, bits: Int?) {
+        self.protocol = `protocol`
+        self.cipher = cipher
+        self.bits = bits
+    }
+}
+
+/// Milliseconds spent in each phase of connecting.
+public struct PhaseTimings: Codable, Sendable, Equatable {
+    public var dns: Double
+    public var tcp: Double
+    public var tls: Double
+    public var auth: Double
+    public var total: Double
+
+    public init(dns: Double = 0, tcp: Double = 0, tls: Double = 0, auth: Double = 0, total: Double = 0) {
+        self.dns = dns
+        self.tcp = tcp
+        self.tls = tls
+        self.auth = auth
+        self.total = total
+    }
+}
+
+/// What was tested: the settings that matter for explaining a result (never the password).
+public struct TestTarget: Codable, Sendable, Equatable {
+    public let host: String
+    public let port: Int
+    public let hostaddr: String?
+    public let user: String?
+    public let dbname: String?
+    public let sslmode: SSLMode
+    /// The root file libpq was told to use (sslrootcert, or ~/.postgresql/root.crt when that is what libpq reads).
+    public let rootFile: String?
+
+    public init(
+        host: String, port: Int, hostaddr: String? = nil, user: String?, dbname: String?, sslmode: SSLMode,
+        rootFile: String?
+    ) {
+        self.host = host
+        self.port = port
+        self.hostaddr = hostaddr
+        self.user = user
+        self.dbname = dbname
+        self.sslmode = sslmode
+        self.rootFile = rootFile
+    }
+
+    public var hostAndPort: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
+}
+
+/// Everything the tester observed, before any interpretation. `Report(evidence)` turns it into a verdict,
+/// a diagnosis and warnings — pure, so every rule is unit-testable.
+public struct ConnectionEvidence: Sendable, Equatable {
+    public var target: TestTarget
+    public var connected: Bool
+    public var sslInUse: Bool
+    public var tls: TLSFacts?
+    public var serverVersion: String?
+    public var reachedUser: String?
+    public var reachedDatabase: String?
+    /// libpq's error text, unchanged (nil on success).
+    public var libpqMessage: String?
+    public var chainCheck: ChainCheck?
+    /// ~/.postgresql/root.crt when it exists and no sslrootcert was given: libpq reads it and verifies with it.
+    public var homeRootCertificate: String?
+    public var timings: PhaseTimings
+    public var timeoutSeconds: Double
+    public var libpqVersion: String
+    /// Seconds since 1970, for days-left arithmetic.
+    public var now: Int64
+
+    public init(
+        target: TestTarget, connected: Bool, sslInUse: Bool = false, tls: TLSFacts? = nil,
+        serverVersion: String? = nil, reachedUser: String? = nil, reachedDatabase: String? = nil,
+        libpqMessage: String? = nil, chainCheck: ChainCheck? = nil, homeRootCertificate: String? = nil,
+        timings: PhaseTimings = PhaseTimings(), timeoutSeconds: Double = 10, libpqVersion: String = "", now: Int64
+    ) {
+        self.target = target
+        self.connected = connected
+        self.sslInUse = sslInUse
+        self.tls = tls
+        self.serverVersion = serverVersion
+        self.reachedUser = reachedUser
+        self.reachedDatabase = reachedDatabase
+        self.libpqMessage = libpqMessage
+        self.chainCheck = chainCheck
+        self.homeRootCertificate = homeRootCertificate
+        self.timings = timings
+        self.timeoutSeconds = timeoutSeconds
+        self.libpqVersion = libpqVersion
+        self.now = now
+    }
+}
+
+/// The outcome of `pgsecure test`: facts, a verdict, a diagnosis, warnings. Never holds the password.
+public struct Report: Sendable, Equatable {
+    public let target: TestTarget
+    public let connected: Bool
+    public let verdict: Verdict
+    public let tls: TLSFacts?
+    public let serverVersion: String?
+    public let reachedUser: String?
+    public let reachedDatabase: String?
+    public let certificate: CertificateFacts?
+    public let chainCheck: ChainCheck?
+    public let diagnosis: Diagnosis
+    public let warnings: [String]
+    public let timings: PhaseTimings
+    public let libpqMessage: String?
+    public let now: Int64
+
+    public init(_ evidence: ConnectionEvidence) {
+        target = evidence.target
+        connected = evidence.connected
+        verdict = Self.verdict(evidence)
+        tls = evidence.sslInUse ? evidence.tls : nil
+        serverVersion = evidence.serverVersion
+        reachedUser = evidence.reachedUser
+        reachedDatabase = evidence.reachedDatabase
+        certificate = evidence.chainCheck?.leaf
+        chainCheck = evidence.chainCheck
+        diagnosis = Diagnose.diagnosis(evidence, verdict: verdict)
+        warnings = Self.warnings(evidence, verdict: verdict)
+        timings = evidence.timings
+        libpqMessage = evidence.libpqMessage
+        now = evidence.now
+    }
+
+    static func verdict(_ evidence: ConnectionEvidence) -> Verdict {
+        guard evidence.connected else { return .failed }
+        guard evidence.sslInUse else { return .unencrypted }
+        switch evidence.target.sslmode {
+        case .verifyFull: return .verifiedFull
+        case .verifyCA: return .verifiedCA
+        // libpq verifies the chain in these modes too whenever a root file exists.
+        default: return evidence.target.rootFile != nil ? .verifiedCA : .encryptedUnverified
+        }
+    }
+
+    static let expiryWarningDays = 30
+
+    static func warnings(_ evidence: ConnectionEvidence, verdict: Verdict) -> [String] {
+        guard evidence.connected else { return [] }
+        var warnings: [String] = []
+        let mode = evidence.target.sslmode
+        if let home = evidence.homeRootCertificate, !mode.verifiesCertificate {
+            warnings.append(
+                "\(home) exists, so libpq checked the chain with sslmode=\(mode.rawValue) here; on a machine without that file the same setting checks nothing. Use sslmode=verify-full with sslrootcert to make it explicit.")
+        }
+        switch verdict {
+        case .encryptedUnverified:
+            warnings.append(
+                "sslmode=\(mode.rawValue) encrypted the connection but proved nothing about the server: anyone on the path could have answered. Use --sslmode verify-full with the server's root certificate.")
+        case .unencrypted:
+            warnings.append(
+                "the connection is not encrypted: the password exchange and all data cross the network readable by anyone on the path. Use --sslmode verify-full.")
+        case .verifiedCA:
+            warnings.append(
+                "the host name was not checked: any certificate from the same CA would have been accepted. Use --sslmode verify-full.")
+        default:
+            break
+        }
+        if mode.mayFallBackToPlaintext, verdict != .unencrypted {
+            warnings.append(
+                "sslmode=\(mode.rawValue) silently falls back to plaintext when TLS fails; this time TLS worked, next time it may not. Use --sslmode verify-full.")
+        }
+        if let leaf = evidence.chainCheck?.leaf {
+            let days = leaf.daysLeft(now: evidence.now)
+            if days < expiryWarningDays {
+                warnings.append(
+                    "the server certificate expires in \(days) day\(days == 1 ? "" : "s") (\(UTCTime.date(leaf.notAfter))); renew it before clients start failing.")
+            }
+        }
+        return warnings
+    }
+}
+
+/// Formats epoch seconds as UTC, without Foundation's calendar machinery.
+public enum UTCTime {
+    /// `2026-11-29T11:33:24Z`
+    public static func iso8601(_ seconds: Int64) -> String {
+        let (date, secondOfDay) = split(seconds)
+        return date + "T" + pad(secondOfDay / 3600) + ":" + pad(secondOfDay / 60 % 60) + ":" + pad(secondOfDay % 60) + "Z"
+    }
+
+    /// `2026-11-29`
+    public static func date(_ seconds: Int64) -> String { split(seconds).date }
+
+    private static func split(_ seconds: Int64) -> (date: String, secondOfDay: Int64) {
+        let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
+        let secondOfDay = seconds - days * 86_400
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return ("\(year)-\(pad(month))-\(pad(day))", secondOfDay)
+    }
+
+    private static func pad(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+}

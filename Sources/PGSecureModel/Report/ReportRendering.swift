@@ -1,0 +1,164 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension Report {
+    /// The report for a person: verdict first, then facts, diagnosis, warnings, timings.
+    public var text: String {
+        var lines: [String] = []
+        func row(_ label: String, _ value: String) { lines.append(label.padded(13) + value) }
+        let user = target.user.map { " as \($0)" } ?? ""
+        let database = target.dbname.map { ", database \($0)" } ?? ""
+        let via = target.hostaddr.map { " (address \($0))" } ?? ""
+        row("Tested:", "\(target.hostAndPort)\(via)\(user)\(database), sslmode=\(target.sslmode.rawValue)"
+            + (target.rootFile.map { ", root file \($0)" } ?? ""))
+        row("Verdict:", "\(verdict.rawValue) — \(verdict.explanation)")
+        if connected {
+            var reached = "yes"
+            if let serverVersion { reached += " — PostgreSQL \(serverVersion)" }
+            if let reachedUser { reached += ", user \(reachedUser)" }
+            if let reachedDatabase { reached += ", database \(reachedDatabase)" }
+            row("Connected:", reached)
+        } else {
+            row("Connected:", "no")
+        }
+        if let tls {
+            let parts = [tls.protocol, tls.cipher, tls.bits.map { "\($0)-bit" }].compactMap { $0 }
+            row("TLS:", parts.joined(separator: ", "))
+        } else if connected {
+            row("TLS:", "not in use")
+        }
+        if let certificate {
+            row("Certificate:", certificate.subject)
+            row("  issuer:", certificate.issuer)
+            if let chainCheck, chainCheck.presented.count > 1 || !chainCheck.verifiedPath.isEmpty {
+                let path = chainCheck.verifiedPath.isEmpty ? chainCheck.presented.map(\.subject) : chainCheck.verifiedPath
+                let ending: String =
+                    if chainCheck.isTrusted { " (root found in \(chainCheck.rootFile!))" }
+                    else if let root = chainCheck.rootFile { " (no root for it in \(root): \(chainCheck.verifyErrorText))" }
+                    else { "" }
+                row("  chain:", path.joined(separator: " → ") + ending)
+            }
+            if !certificate.san.isEmpty { row("  names:", certificate.san.joined(separator: ", ")) }
+            let days = certificate.daysLeft(now: now)
+            let left = days >= 0 ? "\(days) day\(days == 1 ? "" : "s") left" : "expired \(-days) day\(days == -1 ? "" : "s") ago"
+            row("  valid:", "\(UTCTime.iso8601(certificate.notBefore)) to \(UTCTime.iso8601(certificate.notAfter)) (\(left))")
+            row("  sha256:", certificate.sha256)
+        }
+        row("Diagnosis:", "\(diagnosis.code.rawValue) — \(diagnosis.summary)")
+        if !diagnosis.fix.isEmpty { row("  fix:", diagnosis.fix) }
+        if !warnings.isEmpty {
+            lines.append("Warnings:")
+            lines += warnings.map { "  - " + $0 }
+        }
+        row("Timings:", "dns \(Self.ms(timings.dns)), tcp \(Self.ms(timings.tcp)), tls \(Self.ms(timings.tls)), auth \(Self.ms(timings.auth)), total \(Self.ms(timings.total))")
+        if let libpqMessage, !libpqMessage.isEmpty {
+            lines.append("libpq said:")
+            lines += libpqMessage.split(whereSeparator: \.isNewline).map { "  " + String($0).trimmingWhitespace }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func ms(_ value: Double) -> String {
+        let tenths = (value * 10).rounded() / 10
+        return "\(tenths) ms"
+    }
+
+    /// The report for scripts: the keys issue 3 promises, always present (null when unknown), plus a few extras.
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            return String(decoding: try encoder.encode(ReportJSON(self)), as: UTF8.self) + "\n"
+        } catch {
+            fatalError("a report failed to encode: \(error)")
+        }
+    }
+}
+
+/// The stable JSON shape. Encoded by hand only to write `null` for absent values instead of dropping keys.
+struct ReportJSON: Encodable {
+    let report: Report
+
+    init(_ report: Report) { self.report = report }
+
+    enum Keys: String, CodingKey {
+        case connected, verdict, ssl, server, certificate, diagnosis, warnings, timings_ms, libpq_message, target
+        case in_use, `protocol`, cipher, bits
+        case version, user, database
+        case subject, issuer, san, not_before, not_after, days_left, sha256, chain, root_file, root_found, host_matches
+        case verify_error
+        case code, summary, fix
+        case dns, tcp, tls, auth, total
+        case host, port, hostaddr, dbname, sslmode, sslrootcert
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var top = encoder.container(keyedBy: Keys.self)
+        try top.encode(report.connected, forKey: .connected)
+        try top.encode(report.verdict.rawValue, forKey: .verdict)
+
+        var ssl = top.nestedContainer(keyedBy: Keys.self, forKey: .ssl)
+        try ssl.encode(report.tls != nil, forKey: .in_use)
+        try ssl.encode(report.tls?.protocol, forKey: .protocol)
+        try ssl.encode(report.tls?.cipher, forKey: .cipher)
+        try ssl.encode(report.tls?.bits, forKey: .bits)
+
+        var server = top.nestedContainer(keyedBy: Keys.self, forKey: .server)
+        try server.encode(report.serverVersion, forKey: .version)
+        try server.encode(report.reachedUser, forKey: .user)
+        try server.encode(report.reachedDatabase, forKey: .database)
+
+        if let certificate = report.certificate {
+            var node = top.nestedContainer(keyedBy: Keys.self, forKey: .certificate)
+            try node.encode(certificate.subject, forKey: .subject)
+            try node.encode(certificate.issuer, forKey: .issuer)
+            try node.encode(certificate.san, forKey: .san)
+            try node.encode(UTCTime.iso8601(certificate.notBefore), forKey: .not_before)
+            try node.encode(UTCTime.iso8601(certificate.notAfter), forKey: .not_after)
+            try node.encode(certificate.daysLeft(now: report.now), forKey: .days_left)
+            try node.encode(certificate.sha256, forKey: .sha256)
+            if let check = report.chainCheck {
+                try node.encode(check.verifiedPath.isEmpty ? check.presented.map(\.subject) : check.verifiedPath, forKey: .chain)
+                try node.encode(check.rootFile, forKey: .root_file)
+                try node.encode(check.isTrusted, forKey: .root_found)
+                try node.encode(check.hostMatches, forKey: .host_matches)
+                try node.encode(check.verifyErrorText, forKey: .verify_error)
+            }
+        } else {
+            try top.encodeNil(forKey: .certificate)
+        }
+
+        var diagnosis = top.nestedContainer(keyedBy: Keys.self, forKey: .diagnosis)
+        try diagnosis.encode(report.diagnosis.code.rawValue, forKey: .code)
+        try diagnosis.encode(report.diagnosis.summary, forKey: .summary)
+        try diagnosis.encode(report.diagnosis.fix, forKey: .fix)
+
+        try top.encode(report.warnings, forKey: .warnings)
+
+        var timings = top.nestedContainer(keyedBy: Keys.self, forKey: .timings_ms)
+        let rounded = { (value: Double) in (value * 100).rounded() / 100 }
+        try timings.encode(rounded(report.timings.dns), forKey: .dns)
+        try timings.encode(rounded(report.timings.tcp), forKey: .tcp)
+        try timings.encode(rounded(report.timings.tls), forKey: .tls)
+        try timings.encode(rounded(report.timings.auth), forKey: .auth)
+        try timings.encode(rounded(report.timings.total), forKey: .total)
+
+        try top.encode(report.libpqMessage, forKey: .libpq_message)
+
+        var target = top.nestedContainer(keyedBy: Keys.self, forKey: .target)
+        try target.encode(report.target.host, forKey: .host)
+        try target.encode(report.target.port, forKey: .port)
+        try target.encode(report.target.hostaddr, forKey: .hostaddr)
+        try target.encode(report.target.user, forKey: .user)
+        try target.encode(report.target.dbname, forKey: .dbname)
+        try target.encode(report.target.sslmode.rawValue, forKey: .sslmode)
+        try target.encode(report.target.rootFile, forKey: .sslrootcert)
+    }
+}
+
+extension String {
+    func padded(_ width: Int) -> String { self + String(repeating: " ", count: max(1, width - count)) }
+}
