@@ -8,16 +8,30 @@ import PGSecureModel
 
 /// Finds root certificate bundles on this machine and looks inside them with OpenSSL.
 public enum RootCertificateStore {
-    /// SSL_CERT_FILE and SSL_CERT_DIR first (they override OpenSSL's defaults), then OpenSSL's own default,
-    /// then every OS bundle pgsecure knows, without duplicates.
+    /// SSL_CERT_FILE and SSL_CERT_DIR first (they override OpenSSL's defaults), then every OS bundle pgsecure
+    /// knows, then OpenSSL's own default; a place that is a link to one already listed is left out.
     public static func discover(environment: [String: String]) -> [RootCertificateCandidate] {
+        var seen = Set<String>()
+        return places(environment: environment, includingDirectories: true)
+            .filter { seen.insert(realPath($0.path)).inserted }
+            .map { inspect(path: $0.path, source: $0.source) }
+    }
+
+    static func places(environment: [String: String], includingDirectories: Bool) -> [(source: String, path: String)] {
         var places: [(source: String, path: String)] = []
         if let file = environment["SSL_CERT_FILE"], !file.isEmpty { places.append(("SSL_CERT_FILE", file)) }
-        if let directory = environment["SSL_CERT_DIR"], !directory.isEmpty { places.append(("SSL_CERT_DIR", directory)) }
-        places.append(("OpenSSL default", String(cString: X509_get_default_cert_file())))
+        if includingDirectories, let directory = environment["SSL_CERT_DIR"], !directory.isEmpty {
+            places.append(("SSL_CERT_DIR", directory))
+        }
         places += KnownRootBundle.all.map { ($0.system, $0.path) }
-        var seen = Set<String>()
-        return places.filter { seen.insert($0.path).inserted }.map { inspect(path: $0.path, source: $0.source) }
+        places.append(("OpenSSL default", String(cString: X509_get_default_cert_file())))
+        return places
+    }
+
+    static func realPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// What is at `path`: a file of PEM certificates, a directory of them, or nothing.
@@ -63,11 +77,7 @@ extension RootCertificateStore {
     /// The default root file, found cheaply: the first candidate that is a readable file starting a PEM certificate
     /// within its first 64 KiB. (`discover` parses every certificate; commands that only need the default skip that.)
     public static func firstUsableBundle(environment: [String: String]) -> String? {
-        var paths: [String] = []
-        if let file = environment["SSL_CERT_FILE"], !file.isEmpty { paths.append(file) }
-        paths.append(String(cString: X509_get_default_cert_file()))
-        paths += KnownRootBundle.all.map(\.path)
-        return paths.first(where: holdsPEMCertificate)
+        places(environment: environment, includingDirectories: false).map(\.path).first(where: holdsPEMCertificate)
     }
 
     static func holdsPEMCertificate(_ path: String) -> Bool {

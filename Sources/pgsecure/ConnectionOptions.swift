@@ -20,11 +20,18 @@ struct ConnectionOptions: ParsableArguments {
     var includePassword = false
     @Flag(name: .shortAndLong, help: "Do not explain changes and warnings on stderr.") var quiet = false
 
+    /// Settings ready for output, and what the person should be told about them (said only once the output is made,
+    /// so bad input leaves a single line).
+    struct Resolved {
+        let settings: ConnectionSettings
+        let notices: [String]
+    }
+
     /// The settings to output or test: CONNSTRING, then FIELDS over it, then libpq's environment for the rest,
-    /// validated and hardened by the security policy. Notices go to stderr unless --quiet.
+    /// validated and hardened by the security policy.
     func resolve(
         environment: [String: String] = Console.environment, keepPassword: Bool? = nil
-    ) throws(InputError) -> ConnectionSettings {
+    ) throws(InputError) -> Resolved {
         var options = try connectionString.map { text throws(InputError) in try LibPQ.parse(text) } ?? []
         let fields: [(String, String?)] = [
             ("host", host), ("port", port), ("user", user), ("dbname", dbname), ("sslmode", sslmode),
@@ -52,8 +59,12 @@ struct ConnectionOptions: ParsableArguments {
             result.password = nil
             notices.append("password: left out of the output (libpq reads PGPASSWORD or ~/.pgpass); pass --include-password to write it")
         }
-        if !quiet { notices.forEach { Console.error("pgsecure: \($0)") } }
-        return result
+        return Resolved(settings: result, notices: notices)
+    }
+
+    /// Notices and warnings on stderr, unless --quiet.
+    func announce(_ lines: [String]) {
+        if !quiet { lines.forEach { Console.error("pgsecure: \($0)") } }
     }
 
     static func defaultRootCertificate(environment: [String: String]) -> String? {

@@ -7,7 +7,9 @@ struct URLCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        Console.output(try connection.resolve().uri + "\n")
+        let resolved = try connection.resolve()
+        connection.announce(resolved.notices)
+        Console.output(resolved.settings.uri + "\n")
     }
 }
 
@@ -17,7 +19,9 @@ struct ConninfoCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        Console.output(try connection.resolve().conninfo + "\n")
+        let resolved = try connection.resolve()
+        connection.announce(resolved.notices)
+        Console.output(resolved.settings.conninfo + "\n")
     }
 }
 
@@ -31,8 +35,9 @@ struct EnvCommand: ParsableCommand {
     @Option(help: "sh (bash, zsh, dash), fish or powershell.") var shell: Shell = .sh
 
     func run() throws {
-        let exports = try connection.resolve().exports(for: shell)
-        connection.warn(exports.warnings)
+        let resolved = try connection.resolve()
+        let exports = resolved.settings.exports(for: shell)
+        connection.announce(resolved.notices + exports.warnings.map { "warning: " + $0 })
         Console.output(exports.text)
     }
 }
@@ -59,15 +64,10 @@ struct SnippetCommand: ParsableCommand {
             Console.output(SnippetClient.allCases.map { $0.rawValue.padding(width) + "  " + $0.summary + "\n" }.joined())
             return
         }
-        let snippet = try connection.resolve().snippet(for: client)
-        connection.warn(snippet.warnings)
+        let resolved = try connection.resolve()
+        let snippet = try resolved.settings.snippet(for: client)
+        connection.announce(resolved.notices + snippet.warnings.map { "warning: " + $0 })
         Console.output(snippet.text)
-    }
-}
-
-extension ConnectionOptions {
-    func warn(_ warnings: [String]) {
-        if !quiet { warnings.forEach { Console.error("pgsecure: warning: \($0)") } }
     }
 }
 

@@ -25,7 +25,7 @@ public let systemRootCertificate = "system"
 public let firstLibpqWithSystemRoots: Int32 = 160_000
 
 /// One place a root certificate bundle may be, and what was found there.
-public struct RootCertificateCandidate: Codable, Sendable, Equatable {
+public struct RootCertificateCandidate: Codable, Sendable, Hashable {
     /// Where the candidate comes from: an OS name, "SSL_CERT_FILE", "OpenSSL default"...
     public let source: String
     public let path: String

@@ -15,6 +15,11 @@ public enum Shell: String, CaseIterable, Sendable {
 public struct RenderedOutput: Sendable, Equatable {
     public let text: String
     public let warnings: [String]
+
+    public init(text: String, warnings: [String] = []) {
+        self.text = text
+        self.warnings = warnings
+    }
 }
 
 extension ConnectionSettings {
