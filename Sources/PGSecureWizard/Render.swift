@@ -1,0 +1,515 @@
+import PGSecureModel
+
+extension Wizard {
+    /// The smallest terminal the layout works in.
+    public static let minimumSize = Size(width: 60, height: 16)
+
+    /// Draws `state` at `size`. Pure: the same state and size always give the same screen.
+    public static func render(_ state: WizardState, _ size: Size) -> Screen {
+        var screen = Screen(size: size)
+        guard size.width >= minimumSize.width, size.height >= minimumSize.height else {
+            let lines = DisplayWidth.wrapped(
+                "make the terminal at least \(minimumSize.width)×\(minimumSize.height) (it is \(size.width)×\(size.height)) — Ctrl-C quits",
+                to: max(1, size.width - 2))
+            let top = max(0, (size.height - lines.count) / 2)
+            for (offset, line) in lines.enumerated() {
+                let left = max(0, (size.width - DisplayWidth.of(line)) / 2)
+                screen.put(line, row: top + offset, column: left, style: .warning)
+            }
+            return screen
+        }
+        let layout = Layout(size: size)
+        layout.drawFrame(state, on: &screen)
+        var body = BodyWriter(screen: screen, top: 2, left: layout.bodyLeft, width: layout.bodyWidth, bottom: layout.bodyBottom)
+        body.draw(state)
+        screen = body.screen
+        layout.drawPreview(state, on: &screen)
+        if state.isHelpVisible { layout.drawHelp(state, on: &screen) }
+        return screen
+    }
+}
+
+/// Where things go at a given size.
+struct Layout {
+    let size: Size
+    var hasSidebar: Bool { size.width >= 72 }
+    var sidebarWidth: Int { hasSidebar ? 22 : 0 }
+    var bodyLeft: Int { hasSidebar ? sidebarWidth + 2 : 2 }
+    var bodyWidth: Int { size.width - bodyLeft - 1 }
+    /// Last row of the body; below it: a rule, two preview rows, the key line.
+    var bodyBottom: Int { size.height - 5 }
+
+    init(size: Size) { self.size = size }
+
+    func drawFrame(_ state: WizardState, on screen: inout Screen) {
+        let titleStyle = Style(.accent, reverse: true)
+        screen.paint(row: 0, from: 0, to: size.width, style: titleStyle)
+        screen.put(" pgsecure ", row: 0, column: 0, style: Style(.accent, bold: true, reverse: true))
+        screen.put("· connect to PostgreSQL, verified", row: 0, column: 10, style: titleStyle)
+        let position = "step \(state.step.rawValue + 1) of \(Step.allCases.count)" + (hasSidebar ? "" : " · \(state.step.title)") + " "
+        screen.put(position, row: 0, column: size.width - DisplayWidth.of(position), style: titleStyle)
+
+        if hasSidebar {
+            for (index, step) in Step.allCases.enumerated() {
+                let row = 2 + index
+                if step == state.step {
+                    screen.put(" ▸ " + step.title, row: row, column: 0, style: Style(.accent, bold: true), width: sidebarWidth)
+                } else if state.completed.contains(step) {
+                    screen.put(" ✓ ", row: row, column: 0, style: .good)
+                    screen.put(step.title, row: row, column: 3, style: .plain, width: sidebarWidth - 3)
+                } else {
+                    screen.put("   " + step.title, row: row, column: 0, style: .muted, width: sidebarWidth)
+                }
+            }
+            let done = state.completed.count
+            let total = Step.allCases.count
+            let bar = String(repeating: "■", count: done) + String(repeating: "□", count: total - done)
+            screen.put(" " + bar, row: 3 + total, column: 0, style: .good)
+            screen.put(" \(done)/\(total) done", row: 4 + total, column: 0, style: .muted)
+            for row in 1...bodyBottom { screen.put("│", row: row, column: sidebarWidth, style: .muted) }
+        }
+    }
+
+    func drawPreview(_ state: WizardState, on screen: inout Screen) {
+        let rule = size.height - 4
+        screen.put(String(repeating: "─", count: size.width), row: rule, column: 0, style: .muted)
+        if hasSidebar { screen.put("┴", row: rule, column: sidebarWidth, style: .muted) }
+        let label = " connection string · password masked "
+        screen.put(label, row: rule, column: 2, style: .muted)
+        switch state.preview {
+        case .success(let uri):
+            var lines = DisplayWidth.chunked(uri, to: size.width - 2)
+            if lines.count > 2 { lines = [lines[0], DisplayWidth.truncated(lines[1...].joined(), to: size.width - 2)] }
+            for (offset, line) in lines.enumerated() {
+                screen.put(line, row: rule + 1 + offset, column: 1, style: .accent)
+            }
+        case .failure(let error):
+            screen.put(DisplayWidth.truncated("not valid yet — " + error.description, to: size.width - 2), row: rule + 1, column: 1, style: .warning)
+        }
+        var keys = keyHints(state)
+        while DisplayWidth.of(keys.map(\.0).joined(separator: "  ")) + keys.reduce(0, { $0 + DisplayWidth.of($1.1) + 1 }) > size.width - 2, keys.count > 1 {
+            keys.removeLast(keys.count > 2 ? 2 : 1)
+            keys.append(state.isTyping ? ("F1", "help") : ("?", "help"))
+        }
+        var column = 1
+        for (key, action) in keys {
+            column += screen.put(key, row: size.height - 1, column: column, style: Style(.accent, bold: true))
+            column += screen.put(" " + action + "  ", row: size.height - 1, column: column, style: .muted)
+        }
+    }
+
+    func keyHints(_ state: WizardState) -> [(String, String)] {
+        let help = state.isTyping ? ("F1", "help") : ("?", "help")
+        let quit = ("Ctrl-C", "quit")
+        let back = ("Esc", "back")
+        if state.isHelpVisible { return [("any key", "close help"), quit] }
+        switch state.step {
+        case .start: return [("Enter", "next"), help, quit]
+        case .host, .database: return [("Enter", "next"), ("Tab", "field"), back, help, quit]
+        case .user: return [("Enter", "next"), ("Tab", "field"), ("Ctrl-R", state.isPasswordRevealed ? "hide" : "reveal"), back, help, quit]
+        case .sslMode, .rootCertificate: return [("↑↓", "choose"), ("Enter", "next"), back, help, quit]
+        case .review:
+            if state.isAskingForPassword { return [("Enter", "test again"), ("Ctrl-R", "reveal"), back, help, quit] }
+            var keys = [("Enter", "outputs"), ("r", "test again")]
+            if state.fixStep != nil { keys.append(("f", "fix")) }
+            return keys + [back, help, quit]
+        case .outputs:
+            switch state.filePrompt {
+            case .path: return [("Enter", "write"), ("Esc", "cancel"), quit]
+            case .confirmOverwrite: return [("y", "overwrite"), ("n", "other name"), ("Esc", "cancel")]
+            case nil: return [("↑↓", "choose"), ("c", "copy"), ("w", "write file"), ("p", "password"), ("Enter", "print & exit"), back, help, quit]
+            }
+        }
+    }
+
+    func drawHelp(_ state: WizardState, on screen: inout Screen) {
+        let lines: [(String, String)] = [
+            ("Enter", "accept this step and move on"),
+            ("Esc", "go back one step"),
+            ("Tab", "next field (Shift-Tab: previous)"),
+            ("↑ ↓  j k", "move in lists (j/k outside text fields)"),
+            ("Ctrl-R", "reveal or hide the password"),
+            ("Ctrl-U", "clear the field before the cursor"),
+            ("← → Home End", "move in a text field"),
+            ("r  f", "review: test again, go to the fix"),
+            ("c  w  p", "outputs: copy, write a file, password"),
+            ("? or F1", "this help"),
+            ("Ctrl-C", "quit; the terminal is restored"),
+        ]
+        let width = min(size.width - 4, 56)
+        let height = min(size.height - 2, lines.count + 4)
+        let top = max(1, (size.height - height) / 2)
+        let left = max(0, (size.width - width) / 2)
+        screen.clear(row: top, column: left, width: width, height: height)
+        let border = Style(.accent)
+        screen.put("╭" + String(repeating: "─", count: width - 2) + "╮", row: top, column: left, style: border)
+        for row in (top + 1)..<(top + height - 1) {
+            screen.put("│", row: row, column: left, style: border)
+            screen.put("│", row: row, column: left + width - 1, style: border)
+        }
+        screen.put("╰" + String(repeating: "─", count: width - 2) + "╯", row: top + height - 1, column: left, style: border)
+        screen.put(" Keys ", row: top, column: left + 2, style: Style(.accent, bold: true))
+        for (offset, (key, action)) in lines.prefix(height - 4).enumerated() {
+            screen.put(key, row: top + 2 + offset, column: left + 2, style: Style(.accent, bold: true))
+            screen.put(action, row: top + 2 + offset, column: left + 17, style: .plain, width: width - 19)
+        }
+    }
+}
+
+/// Writes a step's content top-down in the body area, wrapping text and stopping at the bottom.
+struct BodyWriter {
+    var screen: Screen
+    var row: Int
+    let left: Int
+    let width: Int
+    let bottom: Int
+
+    init(screen: Screen, top: Int, left: Int, width: Int, bottom: Int) {
+        self.screen = screen
+        row = top
+        self.left = left
+        self.width = width
+        self.bottom = bottom
+    }
+
+    var hasRoom: Bool { row <= bottom }
+
+    mutating func line(_ text: String, style: Style = .plain, indent: Int = 0) {
+        guard hasRoom else { return }
+        screen.put(text, row: row, column: left + indent, style: style, width: width - indent)
+        row += 1
+    }
+
+    mutating func paragraph(_ text: String, style: Style = .plain, indent: Int = 0) {
+        for wrapped in DisplayWidth.wrapped(text, to: width - indent) { line(wrapped, style: style, indent: indent) }
+    }
+
+    mutating func blank() { if hasRoom { row += 1 } }
+
+    /// A labelled text field: label on one line, the value (underlined, cursor placed when focused) under it.
+    mutating func field(_ label: String, _ input: TextInput, focused: Bool, masking: Set<Int> = [], note: String? = nil, fieldWidth: Int? = nil) {
+        guard row + 1 <= bottom else { return }
+        screen.put(focused ? "▸ " : "  ", row: row, column: left, style: Style(.accent, bold: true))
+        let labelWidth = screen.put(label, row: row, column: left + 2, style: focused ? Style(.accent, bold: true) : .plain)
+        if let note { screen.put("  " + note, row: row, column: left + 2 + labelWidth, style: .muted, width: width - 2 - labelWidth) }
+        row += 1
+        let boxWidth = min(width - 2, fieldWidth ?? width - 2)
+        let (text, cursorColumn) = input.visible(width: boxWidth, masking: masking)
+        let fieldStyle = focused ? Style(underline: true) : Style(.muted, dim: true, underline: true)
+        screen.paint(row: row, from: left + 2, to: left + 2 + boxWidth, style: fieldStyle)
+        screen.put(text, row: row, column: left + 2, style: fieldStyle, width: boxWidth)
+        if focused { screen.cursor = Position(row: row, column: left + 2 + cursorColumn) }
+        row += 1
+    }
+
+    mutating func error(_ message: String?) {
+        guard let message else { return }
+        paragraph("✗ " + message, style: .danger)
+    }
+
+    mutating func draw(_ state: WizardState) {
+        line(state.step.title, style: Style(.accent, bold: true))
+        switch state.step {
+        case .start: drawStart(state)
+        case .host: drawHost(state)
+        case .user: drawUser(state)
+        case .database: drawDatabase(state)
+        case .sslMode: drawSSLMode(state)
+        case .rootCertificate: drawRoot(state)
+        case .review: drawReview(state)
+        case .outputs: drawOutputs(state)
+        }
+    }
+
+    mutating func drawStart(_ state: WizardState) {
+        paragraph("Paste a connection string, or press Enter to fill in the fields one by one.", style: .bold)
+        blank()
+        field("Connection string", state.connectionString, focused: true, masking: state.connectionString.passwordIndices)
+        error(state.startError.map { "libpq: " + $0 })
+        blank()
+        paragraph("A URI (postgresql://user@host:5432/db?sslmode=verify-full) or key=value pairs (host=… user=…). libpq itself reads what you paste, so it means here what it means to psql.", style: .muted)
+        if !state.prefilledFromEnvironment.isEmpty {
+            blank()
+            paragraph("Prefilled from your environment: " + state.prefilledFromEnvironment.joined(separator: ", ") + ".")
+        }
+        if state.context.environment["PGPASSWORD"].map({ !$0.isEmpty }) == true {
+            paragraph("PGPASSWORD is set: libpq uses it when you leave the password empty.", style: .muted)
+        }
+    }
+
+    mutating func drawNotices(_ state: WizardState) {
+        for notice in state.notices { paragraph("ⓘ " + notice, style: .warning) }
+    }
+
+    mutating func drawHost(_ state: WizardState) {
+        paragraph("Where is the server?", style: .bold)
+        blank()
+        field("Host", state.host, focused: state.focus == 0)
+        field("Port", state.port, focused: state.focus == 1, note: "empty: 5432", fieldWidth: 12)
+        if let error = state.fieldError { self.error(error.message) }
+        blank()
+        paragraph("The server's DNS name or IP address, exactly as your provider shows it: with verify-full the certificate must name this host.", style: .muted)
+        let hosts = state.host.text.split(separator: ",").map(String.init)
+        if hosts.contains(where: { Endpoint(host: $0).isIPAddress }) {
+            blank()
+            paragraph("ⓘ This is an IP address: verify-full then needs that IP in the certificate (an iPAddress subjectAltName). Most providers' certificates name only DNS names — prefer the host name.", style: .warning)
+        }
+    }
+
+    mutating func drawUser(_ state: WizardState) {
+        paragraph("Who connects?", style: .bold)
+        blank()
+        field("User", state.user, focused: state.focus == 0, note: "empty: your login name")
+        field(
+            "Password", state.password, focused: state.focus == 1,
+            masking: state.isPasswordRevealed ? [] : Set(state.password.characters.indices),
+            note: state.isPasswordRevealed ? "shown · Ctrl-R hides" : "hidden · Ctrl-R reveals")
+        blank()
+        paragraph("Leave the password empty to let libpq read PGPASSWORD or ~/.pgpass (which must be mode 0600). Outputs leave the password out unless you ask for it.", style: .muted)
+    }
+
+    mutating func drawDatabase(_ state: WizardState) {
+        paragraph("Which database?", style: .bold)
+        blank()
+        field("Database", state.dbname, focused: true, note: "empty: same as the user name")
+        blank()
+        paragraph("Hosted services often create one database per project (Neon: neondb; Supabase: postgres).", style: .muted)
+    }
+
+    static func ratingStyle(_ rating: SecurityRating) -> Style {
+        switch rating {
+        case .secure: Style(.good, bold: true)
+        case .fair: Style(.warning, bold: true)
+        case .weak: Style(.warning, bold: true)
+        case .insecure: Style(.danger, bold: true)
+        }
+    }
+
+    mutating func drawSSLMode(_ state: WizardState) {
+        paragraph("How much should the connection prove?", style: .bold)
+        drawNotices(state)
+        blank()
+        for mode in SSLMode.allCases.reversed() {
+            guard hasRoom else { break }
+            let isSelected = mode == state.sslMode
+            let knowledge = mode.knowledge
+            screen.put(isSelected ? "▸ " : "  ", row: row, column: left, style: Style(.accent, bold: true))
+            screen.put(mode.rawValue, row: row, column: left + 2, style: isSelected ? Style(.accent, bold: true, reverse: true) : .plain)
+            screen.put(knowledge.rating.label, row: row, column: left + 15, style: Self.ratingStyle(knowledge.rating))
+            screen.put(knowledge.summary, row: row, column: left + 25, style: isSelected ? .plain : .muted, width: width - 25)
+            row += 1
+        }
+        blank()
+        let knowledge = state.sslMode.knowledge
+        paragraph(knowledge.summary, style: Self.ratingStyle(knowledge.rating))
+        paragraph(knowledge.detail, style: .muted)
+    }
+
+    mutating func drawRoot(_ state: WizardState) {
+        guard state.sslMode.verifiesCertificate else {
+            paragraph("sslmode=\(state.sslMode.rawValue) does not check the server's certificate, so no root file is used.", style: .bold)
+            blank()
+            paragraph("Careful: libpq still verifies (like verify-ca) if ~/.postgresql/root.crt exists, even in require mode. Press Esc to choose verify-full, or Enter to go on.", style: .muted)
+            return
+        }
+        paragraph("Which roots should vouch for the server's certificate?", style: .bold)
+        blank()
+        for (index, choice) in state.rootChoices.enumerated() {
+            guard hasRoom else { break }
+            let isSelected = index == state.rootSelection
+            let marker = isSelected ? "▸ " : "  "
+            screen.put(marker, row: row, column: left, style: Style(.accent, bold: true))
+            let titleStyle = isSelected ? Style(.accent, bold: true, reverse: true) : .plain
+            switch choice {
+            case .bundle(let candidate):
+                screen.put(candidate.path, row: row, column: left + 2, style: titleStyle, width: width - 2)
+                row += 1
+                var facts: [(String, Style)] = [(candidate.source, .muted)]
+                if let problem = WizardState.rootProblem(candidate) {
+                    facts.append(("✗ " + problem.replacing("\"\(candidate.path)\" ", with: ""), .danger))
+                } else {
+                    facts.append(("✓ \(candidate.certificateCount) certificate\(candidate.certificateCount == 1 ? "" : "s")", .good))
+                    facts.append(candidate.containsISRGRootX1 ? ("ISRG Root X1 ✓", .good) : ("no ISRG Root X1", .muted))
+                }
+                detailLine(facts)
+            case .system:
+                screen.put("system", row: row, column: left + 2, style: titleStyle)
+                row += 1
+                detailLine([("OpenSSL's default store (libpq ≥ 16; forces verify-full)", .muted)])
+            case .custom:
+                screen.put("Custom file…", row: row, column: left + 2, style: titleStyle)
+                row += 1
+                if isSelected {
+                    let (text, cursorColumn) = state.customRootPath.visible(width: width - 6, masked: false)
+                    screen.paint(row: row, from: left + 4, to: left + width - 2, style: Style(underline: true))
+                    screen.put(text, row: row, column: left + 4, style: Style(underline: true), width: width - 6)
+                    screen.cursor = Position(row: row, column: left + 4 + cursorColumn)
+                    row += 1
+                    if let check = state.customRootCheck, state.rootError == nil {
+                        if let problem = WizardState.rootProblem(check) {
+                            detailLine([("✗ " + problem, .danger)])
+                        } else {
+                            detailLine([("✓ \(check.certificateCount) certificate\(check.certificateCount == 1 ? "" : "s")", .good)] + (check.containsISRGRootX1 ? [("ISRG Root X1 ✓", .good)] : []))
+                        }
+                    } else if state.customRootCheck == nil {
+                        detailLine([("the PEM file with your server's root CA, e.g. ~/.postgresql/root.crt", .muted)])
+                    }
+                }
+            }
+        }
+        if state.missingBundleCount > 0 {
+            line("  (\(state.missingBundleCount) other known bundle locations are not on this machine)", style: .muted)
+        }
+        error(state.rootError)
+        blank()
+        paragraph("libpq checks the server's certificate chain against this file (sslrootcert; the PGSSLROOTCERT variable sets it too, and ~/.postgresql/root.crt is the fallback). Services using Let's Encrypt (Neon, Supabase…) chain to ISRG Root X1; your own server needs its own CA file.", style: .muted)
+    }
+
+    mutating func detailLine(_ parts: [(String, Style)]) {
+        guard hasRoom else { return }
+        var column = left + 4
+        for (index, (text, style)) in parts.enumerated() {
+            if index > 0 { column += screen.put(" · ", row: row, column: column, style: .muted, width: left + width - column) }
+            column += screen.put(text, row: row, column: column, style: style, width: max(0, left + width - column))
+        }
+        row += 1
+    }
+
+    mutating func fact(_ label: String, _ value: String, style: Style = .plain) {
+        guard hasRoom else { return }
+        screen.put(label, row: row, column: left + 2, style: .muted)
+        let lines = DisplayWidth.wrapped(value, to: width - 14)
+        for (offset, text) in lines.enumerated() where hasRoom {
+            if offset > 0 { row += 1 }
+            guard hasRoom else { break }
+            screen.put(text, row: row, column: left + 14, style: style, width: width - 14)
+        }
+        row += 1
+    }
+
+    mutating func drawReview(_ state: WizardState) {
+        let endpoints = state.host.text + (state.port.isEmpty ? "" : ":" + state.port.text)
+        fact("Host", endpoints)
+        fact("User", (state.user.isEmpty ? "(your login name)" : state.user.text) + (state.password.isEmpty ? " · password from PGPASSWORD or ~/.pgpass" : " · password entered"))
+        fact("Database", state.dbname.isEmpty ? "(same as the user)" : state.dbname.text)
+        let knowledge = state.sslMode.knowledge
+        fact("SSL mode", "\(state.sslMode.rawValue) (\(knowledge.rating.label))", style: Self.ratingStyle(knowledge.rating))
+        if state.sslMode.verifiesCertificate { fact("Root", state.selectedRootCertificate ?? "(none)") }
+        blank()
+        switch state.test {
+        case .notRun:
+            paragraph("Press r to test the connection.")
+        case .running:
+            paragraph("… testing the connection for real (TLS handshake, certificate, login)", style: Style(.accent, bold: true))
+        case .finished(let outcome):
+            drawOutcome(outcome, state)
+        }
+    }
+
+    mutating func drawOutcome(_ outcome: TestOutcome, _ state: WizardState) {
+        let verdictStyle: Style =
+            switch outcome.verdict {
+            case .verifiedFull: Style(.good, bold: true)
+            case .verifiedCA, .encryptedUnverified: Style(.warning, bold: true)
+            case .unencrypted, .failed: Style(.danger, bold: true)
+            }
+        let mark = outcome.verdict == .verifiedFull ? "✓ " : outcome.isConnected ? "! " : "✗ "
+        paragraph(mark + outcome.verdict.rawValue + " — " + outcome.verdict.explanation, style: verdictStyle)
+        if outcome.isConnected {
+            let tls = outcome.facts.map(\.value).joined(separator: " · ")
+            if !tls.isEmpty { paragraph(tls, indent: 2) }
+            for fact in outcome.certificate { self.fact(fact.label, fact.value) }
+            for warning in outcome.warnings { paragraph("! " + warning, style: .warning, indent: 2) }
+            return
+        }
+        if let diagnosis = outcome.diagnosis {
+            paragraph(diagnosis.code + ": " + diagnosis.summary, style: .bold, indent: 2)
+            paragraph("Fix: " + diagnosis.fix, indent: 2)
+        }
+        if state.isAskingForPassword {
+            blank()
+            field("Password", state.password, focused: true, masking: state.isPasswordRevealed ? [] : Set(state.password.characters.indices), note: "the server asks for one · Enter tests again")
+        } else if let target = state.fixStep {
+            paragraph("Press f to go to \(target.title), r to test again, Enter to see the outputs anyway.", style: .muted, indent: 2)
+        }
+    }
+
+    mutating func drawOutputs(_ state: WizardState) {
+        if case .finished(let outcome) = state.test {
+            let style: Style = outcome.verdict == .verifiedFull ? Style(.good) : Style(.warning)
+            screen.put(
+                (outcome.verdict == .verifiedFull ? "✓ " : "! ") + outcome.verdict.rawValue, row: row - 1,
+                column: left + 20, style: style, width: width - 20)
+        }
+        let kinds = OutputKind.allCases
+        let rows = (kinds.count + 1) / 2
+        let columnWidth = width / 2
+        for (index, kind) in kinds.enumerated() {
+            let y = row + index % rows
+            let x = left + (index / rows) * columnWidth
+            let isSelected = index == state.outputSelection
+            screen.put(isSelected ? "▸ " : "  ", row: y, column: x, style: Style(.accent, bold: true))
+            screen.put(kind.title, row: y, column: x + 2, style: isSelected ? Style(.accent, bold: true, reverse: true) : .plain, width: columnWidth - 3)
+        }
+        row += rows
+        let passwordNote =
+            state.password.isEmpty ? "no password entered: PGPASSWORD or ~/.pgpass supply it"
+            : state.includesPassword ? "password included (p leaves it out)" : "password left out (p includes it)"
+        line(passwordNote, style: state.carriesPassword ? .warning : .muted)
+        line(state.selectedOutput.usage, style: .muted)
+
+        let previewTop = row
+        let statusRows = 2
+        let available = bottom - previewTop + 1 - statusRows
+        switch state.maskedText(state.selectedOutput, includingPassword: state.includesPassword) {
+        case .success(let text):
+            var lines: [String] = []
+            for textLine in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                lines += DisplayWidth.chunked(String(textLine), to: width - 2)
+            }
+            let shown = lines.prefix(max(1, available))
+            for (offset, text) in shown.enumerated() {
+                screen.put("┃", row: previewTop + offset, column: left, style: .accent)
+                screen.put(text, row: previewTop + offset, column: left + 2, style: .plain, width: width - 2)
+            }
+            row += shown.count
+            if lines.count > shown.count {
+                line("  … \(lines.count - shown.count) more lines (c copies all of it)", style: .muted)
+            }
+        case .failure(let error):
+            paragraph("✗ " + error.description, style: .danger)
+        }
+        if case .finished(let outcome) = state.test, case .success(let settings) = state.settings() {
+            _ = outcome
+            let notices = SecurityPolicy.hardened(settings, sslmodeIsExplicit: true, defaultRootCertificate: nil).notices
+            if let warning = notices.first(where: { $0.hasPrefix("warning") }), row < bottom - 1 {
+                line(warning, style: .warning)
+            }
+        }
+        row = max(row, bottom - 1)
+        switch state.filePrompt {
+        case .path(let input):
+            guard row <= bottom else { return }
+            let label = "Write to: "
+            let used = screen.put(label, row: row, column: left, style: Style(.accent, bold: true))
+            let fieldWidth = width - used - 1
+            let (text, cursorColumn) = input.visible(width: fieldWidth, masked: false)
+            screen.paint(row: row, from: left + used, to: left + used + fieldWidth, style: Style(underline: true))
+            screen.put(text, row: row, column: left + used, style: Style(underline: true), width: fieldWidth)
+            screen.cursor = Position(row: row, column: left + used + cursorColumn)
+            row += 1
+            line(state.carriesPassword ? "holds the password: written with mode 0600" : "written with mode 0644", style: .muted)
+        case .confirmOverwrite(let path):
+            paragraph("\(path) exists. Overwrite it? y/n", style: .warning)
+        case nil:
+            if let status = state.status {
+                let style: Style = switch status.tone {
+                case .info: .accent
+                case .success: Style(.good, bold: true)
+                case .failure: .danger
+                }
+                paragraph(status.text, style: style)
+            }
+        }
+    }
+}

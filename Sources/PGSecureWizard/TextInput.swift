@@ -1,0 +1,129 @@
+/// A one-line text field: the characters and a cursor, edited with the keys people expect from a shell prompt.
+public struct TextInput: Hashable, Sendable {
+    public private(set) var characters: [Character]
+    /// Index into `characters` where the next character goes.
+    public private(set) var cursor: Int
+
+    public init(_ text: String = "") {
+        characters = Array(text)
+        cursor = characters.count
+    }
+
+    public var text: String { String(characters) }
+    public var isEmpty: Bool { characters.isEmpty }
+
+    /// Applies an editing key; returns false when the key is not an editing key (so the step may use it).
+    public mutating func handle(_ key: Key) -> Bool {
+        switch key {
+        case .character(let character):
+            guard !character.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                return true
+            }
+            characters.insert(character, at: cursor)
+            cursor += 1
+        case .backspace, .control("h"):
+            if cursor > 0 {
+                characters.remove(at: cursor - 1)
+                cursor -= 1
+            }
+        case .delete, .control("d"):
+            if cursor < characters.count { characters.remove(at: cursor) }
+        case .left, .control("b"): cursor = max(0, cursor - 1)
+        case .right, .control("f"): cursor = min(characters.count, cursor + 1)
+        case .home, .control("a"): cursor = 0
+        case .end, .control("e"): cursor = characters.count
+        case .control("u"):
+            characters.removeFirst(cursor)
+            cursor = 0
+        case .control("k"): characters.removeLast(characters.count - cursor)
+        case .control("w"):
+            var start = cursor
+            while start > 0, characters[start - 1] == " " { start -= 1 }
+            while start > 0, characters[start - 1] != " " { start -= 1 }
+            characters.removeSubrange(start..<cursor)
+            cursor = start
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// What a field `width` columns wide shows: the text (or a mask) scrolled so the cursor is visible, and the
+    /// cursor's column within the field.
+    public func visible(width: Int, masked: Bool) -> (text: String, cursorColumn: Int) {
+        visible(width: width, masking: masked ? Set(characters.indices) : [])
+    }
+
+    /// As above, with the characters at `masking` shown as "•" (e.g. a password inside a connection string).
+    public func visible(width: Int, masking: Set<Int>) -> (text: String, cursorColumn: Int) {
+        guard width > 1 else { return ("", 0) }
+        let shown = characters.indices.map { masking.contains($0) ? Character("•") : characters[$0] }
+        let widths = shown.map(DisplayWidth.of)
+        // Scroll so that the text before the cursor plus the cursor cell fits.
+        var start = 0
+        var beforeCursor = widths[0..<cursor].reduce(0, +)
+        while beforeCursor > width - 1, start < cursor {
+            beforeCursor -= widths[start]
+            start += 1
+        }
+        var text = ""
+        var used = 0
+        for index in start..<shown.count {
+            if used + widths[index] > width { break }
+            text.append(shown[index])
+            used += widths[index]
+        }
+        return (text, beforeCursor)
+    }
+}
+
+extension TextInput {
+    /// Where a password sits in a connection string being typed: `user:PASSWORD@` in a URI, or the value of
+    /// `password=` in key=value form. Best effort, for masking only; libpq does the real parsing.
+    public var passwordIndices: Set<Int> {
+        let chars = characters
+        let text = String(chars)
+        var result = Set<Int>()
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            guard let schemeEnd = (0..<max(0, chars.count - 2)).first(where: { chars[$0] == ":" && chars[$0 + 1] == "/" && chars[$0 + 2] == "/" }) else { return [] }
+            let start = schemeEnd + 3
+            guard let at = (start..<chars.count).first(where: { chars[$0] == "@" || chars[$0] == "/" }), chars[at] == "@",
+                let colon = (start..<at).first(where: { chars[$0] == ":" })
+            else { return [] }
+            return Set((colon + 1)..<at)
+        }
+        var index = 0
+        while index < chars.count {
+            // A keyword starts at the beginning or after whitespace.
+            guard index == 0 || chars[index - 1].isWhitespace else { index += 1; continue }
+            let keyword = Array("password")
+            guard index + keyword.count <= chars.count, Array(chars[index..<(index + keyword.count)]) == keyword else {
+                index += 1
+                continue
+            }
+            var cursor = index + keyword.count
+            while cursor < chars.count, chars[cursor].isWhitespace { cursor += 1 }
+            guard cursor < chars.count, chars[cursor] == "=" else { index += 1; continue }
+            cursor += 1
+            while cursor < chars.count, chars[cursor].isWhitespace { cursor += 1 }
+            if cursor < chars.count, chars[cursor] == "'" {
+                cursor += 1
+                while cursor < chars.count, chars[cursor] != "'" {
+                    if chars[cursor] == "\\", cursor + 1 < chars.count {
+                        result.insert(cursor)
+                        cursor += 1
+                    }
+                    result.insert(cursor)
+                    cursor += 1
+                }
+            } else {
+                while cursor < chars.count, !chars[cursor].isWhitespace {
+                    result.insert(cursor)
+                    cursor += 1
+                }
+            }
+            index = cursor
+        }
+        return result
+    }
+}

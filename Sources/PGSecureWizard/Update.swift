@@ -1,0 +1,484 @@
+import PGSecureModel
+
+/// The wizard's pure functions: `update` turns an event into a new state and effects; `render` draws a state.
+public enum Wizard {
+    public static func update(_ state: WizardState, _ event: WizardEvent) -> (WizardState, [Effect]) {
+        var next = state
+        let effects = next.handle(event)
+        return (next, effects)
+    }
+}
+
+extension WizardState {
+    // MARK: Derived values
+
+    /// The root certificate rows: bundles that exist (or that the environment names), `system` on libpq >= 16,
+    /// and a custom path.
+    public var rootChoices: [RootChoice] {
+        let shown = context.rootCandidates.filter { $0.exists || $0.source.hasPrefix("SSL_CERT") }
+        return shown.map(RootChoice.bundle) + (context.supportsSystemRoots ? [.system] : []) + [.custom]
+    }
+
+    /// Known bundle locations that are not on this machine (mentioned, not listed).
+    public var missingBundleCount: Int {
+        context.rootCandidates.filter { !($0.exists || $0.source.hasPrefix("SSL_CERT")) }.count
+    }
+
+    public var selectedRootChoice: RootChoice { rootChoices[min(rootSelection, rootChoices.count - 1)] }
+
+    /// The `sslrootcert` value the selection stands for.
+    public var selectedRootCertificate: String? {
+        switch selectedRootChoice {
+        case .bundle(let candidate): candidate.path
+        case .system: systemRootCertificate
+        case .custom: customRootPath.isEmpty ? nil : context.expandingHome(customRootPath.text)
+        }
+    }
+
+    /// The settings as entered, validated by the model (host list, port range...). The password is included
+    /// only when asked: everything shown or written defaults to the password-free form.
+    public func settings(includingPassword: Bool = true) -> Result<ConnectionSettings, InputError> {
+        var options: [LibpqOption] = []
+        if !host.isEmpty { options.append(LibpqOption("host", host.text)) }
+        if !port.isEmpty { options.append(LibpqOption("port", port.text)) }
+        if !user.isEmpty { options.append(LibpqOption("user", user.text)) }
+        if includingPassword, !password.isEmpty { options.append(LibpqOption("password", password.text)) }
+        if !dbname.isEmpty { options.append(LibpqOption("dbname", dbname.text)) }
+        options.append(LibpqOption("sslmode", sslMode.rawValue))
+        if sslMode.verifiesCertificate, let root = selectedRootCertificate {
+            options.append(LibpqOption("sslrootcert", root))
+        }
+        options += otherOptions
+        return Result { () throws(InputError) in try ConnectionSettings(options: options) }
+    }
+
+    /// Stands in for the password in anything drawn on screen; letters only, so every quoting leaves it whole.
+    static let passwordPlaceholder = "PGSECUREMASKEDPASSWORD"
+    static let passwordMask = "••••••"
+
+    /// Output text with the password masked, for previews.
+    func maskedText(_ kind: OutputKind, includingPassword: Bool) -> Result<String, InputError> {
+        settings(includingPassword: false).flatMap { settings in
+            var shown = settings
+            if includingPassword, !password.isEmpty { shown.password = Self.passwordPlaceholder }
+            return kind.text(for: shown).map { $0.text.replacing(Self.passwordPlaceholder, with: Self.passwordMask) }
+        }
+    }
+
+    /// The live preview under every step: the URI with the password masked.
+    public var preview: Result<String, InputError> {
+        maskedText(.uri, includingPassword: true).map { String($0.dropLast()) }
+    }
+
+    public var selectedOutput: OutputKind { OutputKind.allCases[outputSelection] }
+
+    /// Whether the focused element takes typed characters (then `?`, `j`, `k` are text).
+    public var isTyping: Bool {
+        switch step {
+        case .start, .host, .user, .database: true
+        case .sslMode: false
+        case .rootCertificate: selectedRootChoice == .custom
+        case .review: isAskingForPassword
+        case .outputs: if case .path = filePrompt { true } else { false }
+        }
+    }
+
+    /// The step whose answer a failed test points at.
+    public static func stepFixing(diagnosis code: String) -> Step? {
+        switch code {
+        case "root-cert-missing", "cert-untrusted": .rootCertificate
+        case "hostname-mismatch", "host-unknown", "connection-refused", "timeout", "not-postgres", "cert-expired",
+            "cert-not-yet-valid":
+            .host
+        case "auth-failed", "no-password": .user
+        case "database-missing": .database
+        case "server-no-ssl", "ssl-required-by-server": .sslMode
+        case "unsupported-option": .start
+        default: nil
+        }
+    }
+
+    public var fixStep: Step? {
+        guard case .finished(let outcome) = test, let diagnosis = outcome.diagnosis, !outcome.isConnected else { return nil }
+        return Self.stepFixing(diagnosis: diagnosis.code)
+    }
+
+    // MARK: Setting up
+
+    mutating func prefillFromEnvironment() {
+        let fields: [(String, WritableKeyPath<WizardState, TextInput>)] = [
+            ("PGHOST", \.host), ("PGPORT", \.port), ("PGUSER", \.user), ("PGDATABASE", \.dbname),
+        ]
+        for (variable, field) in fields {
+            if let value = context.environment[variable], !value.isEmpty {
+                self[keyPath: field] = TextInput(value)
+                prefilledFromEnvironment.append(variable)
+            }
+        }
+        if let mode = context.environment["PGSSLMODE"].flatMap(SSLMode.init(rawValue:)) {
+            applyPolicy(to: ConnectionSettings(sslmode: mode))
+        }
+        if let root = context.environment["PGSSLROOTCERT"], !root.isEmpty {
+            selectDefaultRoot(current: root)
+            prefilledFromEnvironment.append("PGSSLROOTCERT")
+        }
+    }
+
+    /// Preselects the root row for `current` (a path or `system`), or the policy's default.
+    mutating func selectDefaultRoot(current: String?) {
+        let choices = rootChoices
+        let wanted = current ?? RootCertificateChoice.preferred(libpqVersion: context.libpqVersion, candidates: context.rootCandidates)
+        if wanted == systemRootCertificate, let index = choices.firstIndex(of: .system) {
+            rootSelection = index
+        } else if let wanted, let index = choices.firstIndex(where: { if case .bundle(let c) = $0 { c.path == wanted } else { false } }) {
+            rootSelection = index
+        } else if let wanted {
+            rootSelection = choices.count - 1
+            customRootPath = TextInput(wanted)
+            checkCustomRoot()
+        } else {
+            rootSelection = choices.firstIndex(where: { if case .bundle(let c) = $0 { c.isUsableAsRootFile } else { false } })
+                ?? choices.count - 1
+        }
+    }
+
+    /// The same policy as the CLI: a weak or missing sslmode is upgraded to verify-full, and that is said.
+    mutating func applyPolicy(to settings: ConnectionSettings) {
+        let policy = SecurityPolicy.hardened(settings, sslmodeIsExplicit: false, defaultRootCertificate: nil)
+        sslMode = policy.settings.sslmode ?? .verifyFull
+        notices += policy.notices.filter { $0.hasPrefix("sslmode") || $0.hasPrefix("warning: sslmode") }
+    }
+
+    /// Start step: parse what was pasted with libpq and fill the fields from it.
+    mutating func acceptConnectionString() {
+        let text = connectionString.text.trimmingWhitespace
+        guard !text.isEmpty else {
+            startError = nil
+            advance()
+            return
+        }
+        switch context.parseConnectionString(text) {
+        case .failure(let error):
+            startError = error.problem
+        case .success(let parsed):
+            let options = LibpqEnvironment.filling(parsed, from: context.environment.filter { $0.key != "PGPASSWORD" })
+            let settings: ConnectionSettings
+            do throws(InputError) {
+                settings = try ConnectionSettings(options: options)
+            } catch {
+                startError = error.description
+                return
+            }
+            startError = nil
+            notices = []
+            host = TextInput(settings.endpoints.map(\.host).joined(separator: ","))
+            let ports = settings.endpoints.map { $0.port.map(String.init) ?? "" }
+            port = TextInput(Set(ports).count <= 1 ? (ports.first ?? "") : ports.joined(separator: ","))
+            user = TextInput(settings.user ?? "")
+            password = TextInput(settings.password ?? "")
+            dbname = TextInput(settings.dbname ?? "")
+            otherOptions = settings.otherOptions
+            applyPolicy(to: settings)
+            selectDefaultRoot(current: settings.sslrootcert)
+            advance()
+        }
+    }
+
+    mutating func checkCustomRoot() {
+        customRootCheck = customRootPath.isEmpty ? nil : context.inspectRootFile(context.expandingHome(customRootPath.text))
+        rootError = nil
+    }
+
+    /// Why a root file cannot be used, in the CLI's words; nil when it can.
+    static func rootProblem(_ candidate: RootCertificateCandidate) -> String? {
+        if !candidate.exists { return "\"\(candidate.path)\" does not exist" }
+        if candidate.isDirectory { return "\"\(candidate.path)\" is a directory; libpq needs a file" }
+        if !candidate.isReadable { return "\"\(candidate.path)\" is not readable" }
+        if candidate.certificateCount == 0 { return "\"\(candidate.path)\" holds no PEM certificate" }
+        return nil
+    }
+
+    // MARK: Moving
+
+    mutating func advance() {
+        completed.insert(step)
+        if let next = step.next { go(to: next) }
+    }
+
+    mutating func go(to target: Step) {
+        step = target
+        isHelpVisible = false
+        fieldError = nil
+        rootError = nil
+        filePrompt = nil
+        status = nil
+        isAskingForPassword = false
+        focus = 0
+        if target != .review, case .running = test { test = .notRun }
+    }
+
+    mutating func startTest() -> [Effect] {
+        guard case .success(let settings) = settings(includingPassword: true) else { return [] }
+        lastTestID += 1
+        test = .running(id: lastTestID)
+        isAskingForPassword = false
+        return [.runTest(id: lastTestID, settings)]
+    }
+
+    // MARK: Events
+
+    mutating func handle(_ event: WizardEvent) -> [Effect] {
+        switch event {
+        case .resized:
+            return []
+        case .testFinished(let id, let outcome):
+            guard case .running(let running) = test, running == id else { return [] }
+            test = .finished(outcome)
+            if !outcome.isConnected, password.isEmpty,
+                ["no-password", "auth-failed"].contains(outcome.diagnosis?.code)
+            {
+                isAskingForPassword = true
+            }
+            return []
+        case .copyFinished(let result):
+            switch result {
+            case .copied(let label, let methods):
+                status = StatusMessage(text: "✓ Copied \(label) to the clipboard (\(methods.joined(separator: ", ")))", tone: .success)
+            case .failed(let label, let message):
+                status = StatusMessage(text: "✗ Could not copy \(label): \(message)", tone: .failure)
+            }
+            return []
+        case .fileWritten(let result):
+            switch result {
+            case .written(let path, let permissions):
+                filePrompt = nil
+                status = StatusMessage(text: "✓ Wrote \(path) (mode \(String(permissions, radix: 8)))", tone: .success)
+            case .exists(let path):
+                filePrompt = .confirmOverwrite(path: path)
+            case .failed(let path, let message):
+                filePrompt = nil
+                status = StatusMessage(text: "✗ Could not write \(path): \(message)", tone: .failure)
+            }
+            return []
+        case .key(let key):
+            return handle(key)
+        }
+    }
+
+    mutating func handle(_ key: Key) -> [Effect] {
+        if key == .control("c") { return [.exit(output: nil, status: 130)] }
+        if isHelpVisible {
+            isHelpVisible = false
+            return []
+        }
+        if key == .function(1) || (key == .character("?") && !isTyping) {
+            isHelpVisible = true
+            return []
+        }
+        if key == .escape {
+            if filePrompt != nil {
+                filePrompt = nil
+                return []
+            }
+            if let previous = step.previous { go(to: previous) }
+            return []
+        }
+        switch step {
+        case .start: return handleStart(key)
+        case .host: return handleFields(key, [\.host, \.port], names: ["host", "port"])
+        case .user: return handleFields(key, [\.user, \.password], names: ["user", "password"])
+        case .database: return handleFields(key, [\.dbname], names: ["dbname"])
+        case .sslMode: return handleSSLMode(key)
+        case .rootCertificate: return handleRoot(key)
+        case .review: return handleReview(key)
+        case .outputs: return handleOutputs(key)
+        }
+    }
+
+    mutating func handleStart(_ key: Key) -> [Effect] {
+        if key == .enter {
+            acceptConnectionString()
+        } else if connectionString.handle(key) {
+            startError = nil
+        }
+        return []
+    }
+
+    /// Steps made of text fields: Tab and Up/Down move between them, Enter validates and moves on.
+    mutating func handleFields(_ key: Key, _ fields: [WritableKeyPath<WizardState, TextInput>], names: [String]) -> [Effect] {
+        switch key {
+        case .tab, .down: focus = (focus + 1) % fields.count
+        case .backTab, .up: focus = (focus + fields.count - 1) % fields.count
+        case .control("r") where step == .user: isPasswordRevealed.toggle()
+        case .enter:
+            if step == .host {
+                if host.text.trimmingWhitespace.isEmpty {
+                    fieldError = ("host", "Host is empty: give the server's name or IP address.")
+                    focus = 0
+                    return []
+                }
+                if case .failure(let error) = settings() {
+                    fieldError = (error.field, error.description)
+                    focus = error.field == "port" ? 1 : 0
+                    return []
+                }
+            }
+            advance()
+        default:
+            if self[keyPath: fields[focus]].handle(key) { fieldError = nil }
+        }
+        return []
+    }
+
+    mutating func handleSSLMode(_ key: Key) -> [Effect] {
+        let modes = SSLMode.allCases.reversed() as [SSLMode]
+        let index = modes.firstIndex(of: sslMode)!
+        switch key {
+        case .up, .character("k"), .backTab: sslMode = modes[max(0, index - 1)]
+        case .down, .character("j"), .tab: sslMode = modes[min(modes.count - 1, index + 1)]
+        case .home: sslMode = modes[0]
+        case .end: sslMode = modes[modes.count - 1]
+        case .enter: advance()
+        default: break
+        }
+        return []
+    }
+
+    mutating func handleRoot(_ key: Key) -> [Effect] {
+        let count = rootChoices.count
+        switch key {
+        case .up, .backTab: rootSelection = max(0, rootSelection - 1)
+        case .down: rootSelection = min(count - 1, rootSelection + 1)
+        case .tab: rootSelection = (rootSelection + 1) % count
+        case .character("k") where !isTyping: rootSelection = max(0, rootSelection - 1)
+        case .character("j") where !isTyping: rootSelection = min(count - 1, rootSelection + 1)
+        case .enter:
+            guard sslMode.verifiesCertificate else {
+                completed.insert(step)
+                go(to: .review)
+                return startTest()
+            }
+            switch selectedRootChoice {
+            case .bundle(let candidate):
+                if let problem = Self.rootProblem(candidate) {
+                    rootError = problem
+                    return []
+                }
+            case .system: break
+            case .custom:
+                guard !customRootPath.isEmpty else {
+                    rootError = "Type the path of a PEM file with your server's root CA."
+                    return []
+                }
+                checkCustomRoot()
+                if let check = customRootCheck, let problem = Self.rootProblem(check) {
+                    rootError = problem
+                    return []
+                }
+            }
+            completed.insert(step)
+            go(to: .review)
+            return startTest()
+        default:
+            if selectedRootChoice == .custom, customRootPath.handle(key) { checkCustomRoot() }
+        }
+        return []
+    }
+
+    mutating func handleReview(_ key: Key) -> [Effect] {
+        if isAskingForPassword {
+            switch key {
+            case .enter:
+                guard !password.isEmpty else { return [] }
+                return startTest()
+            case .control("r"): isPasswordRevealed.toggle()
+            default: _ = password.handle(key)
+            }
+            return []
+        }
+        switch key {
+        case .enter:
+            if case .finished = test { advance() }
+        case .character("r"):
+            if case .running = test { return [] }
+            return startTest()
+        case .character("f"):
+            if let target = fixStep { go(to: target) }
+        default: break
+        }
+        return []
+    }
+
+    mutating func handleOutputs(_ key: Key) -> [Effect] {
+        switch filePrompt {
+        case .path(var input):
+            if key == .enter {
+                let path = context.expandingHome(input.text.trimmingWhitespace)
+                guard !path.isEmpty else { return [] }
+                return writeEffect(path: path, overwrite: false)
+            }
+            _ = input.handle(key)
+            filePrompt = .path(input)
+            return []
+        case .confirmOverwrite(let path):
+            switch key {
+            case .character("y"), .character("Y"):
+                return writeEffect(path: path, overwrite: true)
+            case .character("n"), .character("N"), .enter:
+                filePrompt = .path(TextInput(path))
+            default: break
+            }
+            return []
+        case nil:
+            break
+        }
+        let count = OutputKind.allCases.count
+        switch key {
+        case .up, .character("k"), .backTab: outputSelection = max(0, outputSelection - 1)
+        case .down, .character("j"), .tab: outputSelection = min(count - 1, outputSelection + 1)
+        case .home: outputSelection = 0
+        case .end: outputSelection = count - 1
+        case .character("p"):
+            includesPassword.toggle()
+            status = StatusMessage(
+                text: includesPassword
+                    ? (password.isEmpty ? "No password was entered; outputs rely on PGPASSWORD or ~/.pgpass." : "Outputs now include the password (files are written 0600).")
+                    : "Outputs leave the password out (PGPASSWORD or ~/.pgpass supply it).",
+                tone: .info)
+        case .character("c"), .character("y"):
+            guard case .success(let output) = outputText() else { return [] }
+            status = StatusMessage(text: "Copying…", tone: .info)
+            return [.copy(text: output.text, label: selectedOutput.title + (carriesPassword ? " (with password)" : ""))]
+        case .character("w"), .character("s"):
+            filePrompt = .path(TextInput(selectedOutput.suggestedFileName))
+            status = nil
+        case .enter:
+            guard case .success(let output) = outputText() else { return [] }
+            return [.exit(output: output.text, status: 0)]
+        default: break
+        }
+        return []
+    }
+
+    var carriesPassword: Bool { includesPassword && !password.isEmpty }
+
+    /// The selected output's real text (with the password only when asked).
+    public func outputText() -> Result<RenderedOutput, InputError> {
+        settings(includingPassword: includesPassword).flatMap { selectedOutput.text(for: $0) }
+    }
+
+    mutating func writeEffect(path: String, overwrite: Bool) -> [Effect] {
+        guard case .success(let output) = outputText() else { return [] }
+        status = StatusMessage(text: "Writing \(path)…", tone: .info)
+        return [.writeFile(path: path, contents: output.text, permissions: carriesPassword ? 0o600 : 0o644, overwrite: overwrite)]
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var text = Substring(self)
+        while text.first?.isWhitespace == true { text.removeFirst() }
+        while text.last?.isWhitespace == true { text.removeLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,151 @@
+import PGSecureModel
+
+/// The steps of the walk, in order.
+public enum Step: Int, CaseIterable, Sendable, Comparable {
+    case start, host, user, database, sslMode, rootCertificate, review, outputs
+
+    public var title: String {
+        switch self {
+        case .start: "Start"
+        case .host: "Host and port"
+        case .user: "User and password"
+        case .database: "Database"
+        case .sslMode: "SSL mode"
+        case .rootCertificate: "Root certificate"
+        case .review: "Review and test"
+        case .outputs: "Outputs"
+        }
+    }
+
+    public var previous: Step? { Step(rawValue: rawValue - 1) }
+    public var next: Step? { Step(rawValue: rawValue + 1) }
+
+    public static func < (lhs: Step, rhs: Step) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// What the wizard reads from the world, injected so the core stays pure and testable.
+public struct WizardContext: Sendable {
+    /// The process environment (PGHOST... prefill the fields; PGPASSWORD is mentioned, never shown).
+    public var environment: [String: String]
+    /// libpq's `PQconninfoParse`, or a stand-in in tests.
+    public var parseConnectionString: @Sendable (String) -> Result<[LibpqOption], InputError>
+    /// Root certificate bundles found on this machine.
+    public var rootCandidates: [RootCertificateCandidate]
+    /// Looks at a path the user typed: exists, readable, how many certificates.
+    public var inspectRootFile: @Sendable (String) -> RootCertificateCandidate
+    /// `PQlibVersion()`: `sslrootcert=system` is offered from 160000.
+    public var libpqVersion: Int32
+    /// The output `--emit` asked for; preselected on the outputs step and printed on finishing.
+    public var emit: OutputKind?
+
+    public init(
+        environment: [String: String] = [:],
+        parseConnectionString: @escaping @Sendable (String) -> Result<[LibpqOption], InputError>,
+        rootCandidates: [RootCertificateCandidate] = [],
+        inspectRootFile: @escaping @Sendable (String) -> RootCertificateCandidate,
+        libpqVersion: Int32, emit: OutputKind? = nil
+    ) {
+        self.environment = environment
+        self.parseConnectionString = parseConnectionString
+        self.rootCandidates = rootCandidates
+        self.inspectRootFile = inspectRootFile
+        self.libpqVersion = libpqVersion
+        self.emit = emit
+    }
+
+    var supportsSystemRoots: Bool { libpqVersion >= firstLibpqWithSystemRoots }
+
+    /// `~/x` → `$HOME/x`, as a shell would (libpq does not expand `~`).
+    func expandingHome(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/"), let home = environment["HOME"], !home.isEmpty else { return path }
+        return home + path.dropFirst()
+    }
+}
+
+/// One row of the root certificate list.
+public enum RootChoice: Hashable, Sendable {
+    case bundle(RootCertificateCandidate)
+    case system
+    case custom
+}
+
+/// A message on the status line, with how it should look.
+public struct StatusMessage: Hashable, Sendable {
+    public enum Tone: Sendable { case info, success, failure }
+    public var text: String
+    public var tone: Tone
+}
+
+public enum TestStatus: Sendable, Equatable {
+    case notRun
+    case running(id: Int)
+    case finished(TestOutcome)
+}
+
+/// The outputs step's file dialog: ask for a path, then (if the file exists) whether to overwrite it.
+public enum FilePrompt: Hashable, Sendable {
+    case path(TextInput)
+    case confirmOverwrite(path: String)
+}
+
+/// Everything the wizard knows. `update` changes it; `render` shows it.
+public struct WizardState: Sendable {
+    public let context: WizardContext
+    public var step: Step = .start
+    /// Steps accepted at least once, for the sidebar's progress.
+    public var completed: Set<Step> = []
+    public var isHelpVisible = false
+
+    // Start
+    public var connectionString = TextInput()
+    public var startError: String?
+    /// What the security policy changed or warns about, shown on the next steps.
+    public var notices: [String] = []
+    /// Which fields came from the environment (PGHOST...), to say so.
+    public var prefilledFromEnvironment: [String] = []
+
+    // Host and port / User and password / Database: `focus` is the index of the field with the cursor.
+    public var host = TextInput()
+    public var port = TextInput()
+    public var user = TextInput()
+    public var password = TextInput()
+    public var dbname = TextInput()
+    public var focus = 0
+    public var isPasswordRevealed = false
+    public var fieldError: (field: String, message: String)?
+
+    // SSL mode
+    public var sslMode: SSLMode = .verifyFull
+
+    // Root certificate
+    public var rootSelection = 0
+    public var customRootPath = TextInput()
+    public var customRootCheck: RootCertificateCandidate?
+    public var rootError: String?
+
+    /// Keywords from a pasted string that the wizard has no step for (application_name, options...), kept as they are.
+    public var otherOptions: [LibpqOption] = []
+
+    // Review and test
+    public var test: TestStatus = .notRun
+    public var lastTestID = 0
+    /// Shown when the server wanted a password and none was given.
+    public var isAskingForPassword = false
+
+    // Outputs
+    public var outputSelection = 0
+    public var includesPassword = false
+    public var filePrompt: FilePrompt?
+    public var status: StatusMessage?
+
+    public init(context: WizardContext, connectionString initial: String? = nil) {
+        self.context = context
+        if let emit = context.emit, let index = OutputKind.allCases.firstIndex(of: emit) { outputSelection = index }
+        prefillFromEnvironment()
+        selectDefaultRoot(current: nil)
+        if let initial, !initial.isEmpty {
+            connectionString = TextInput(initial)
+            acceptConnectionString()
+        }
+    }
+}
