@@ -1,11 +1,31 @@
 import ArgumentParser
+import PGSecureLibPQ
+import PGSecureModel
 
-struct TestCommand: ParsableCommand {
+struct TestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "test", abstract: "Connect for real and report what was verified, or why it failed.")
+        commandName: "test", abstract: "Connect for real and report what was verified, or why it failed.",
+        discussion: """
+            One connection through libpq with exactly these settings: the verdict (verified-full, verified-ca,
+            encrypted-unverified, unencrypted, failed), TLS and certificate facts, a diagnosis with a fix, and timings.
+            Exit 0 when connected, 1 when not, 2 for bad input. The password never appears in the output.
+            """)
     @OptionGroup var connection: ConnectionOptions
+    @Flag(help: "Print the report as JSON for scripts.") var json = false
+    @Option(help: ArgumentHelp("Give up after this many seconds (default 10).", valueName: "seconds"))
+    var timeout: Double = ConnectionTester.defaultTimeout
 
-    func run() throws {
-        throw InputErrorExit.wizardNotYetAvailable
+    func validate() throws {
+        guard timeout > 0, timeout <= 3600 else {
+            throw ValidationError("--timeout must be between 0 and 3600 seconds")
+        }
+    }
+
+    func run() async throws {
+        let resolved = try connection.resolve(keepPassword: true)
+        connection.announce(resolved.notices)
+        let report = await ConnectionTester.test(resolved.settings, timeout: timeout, environment: Console.environment)
+        Console.output(json ? report.json : report.text)
+        if !report.connected { throw ExitCode(1) }
     }
 }

@@ -19,8 +19,10 @@ public enum Diagnose {
     static func match(line: String, evidence: ConnectionEvidence, target: TestTarget) -> Diagnosis? {
         let lower = line.lowercased()
         let endpoint = target.hostAndPort
+        // Quoted names after libpq's `connection to server at "host"` prefix.
+        let names = quoted(in: reason(from: line))
         if lower.contains("invalid connection option") || (lower.hasPrefix("invalid ") && lower.contains(" value: ")) {
-            let keyword = quoted(in: line).first ?? "an option"
+            let keyword = Self.rejectedKeyword(in: reason(from: line)) ?? "an option"
             return Diagnosis(
                 code: .unsupportedOption,
                 summary: "libpq \(evidence.libpqVersion) on this machine rejects \(keyword): \(reason(from: line))",
@@ -36,7 +38,7 @@ public enum Diagnose {
             return Diagnosis(
                 code: .hostUnknown,
                 summary: "DNS has no address for \"\(target.host)\".",
-                fix: "Check the spelling of the host name (copy it from your provider's console); test the lookup with: getent hosts \(Quoting.posixShell(target.host))")
+                fix: "Check the spelling of the host name (copy it from your provider's console); test the lookup with: getent hosts \(shellWord(target.host))")
         }
         if lower.contains("connection refused") {
             return Diagnosis(
@@ -54,8 +56,14 @@ public enum Diagnose {
                 fix: "Check the port: PostgreSQL usually listens on 5432; \(target.port) belongs to another service. Your provider's console shows the right host and port.")
         }
         if lower.contains("root certificate file"), lower.contains("does not exist") {
-            let file = quoted(in: line).first ?? target.rootFile ?? "root.crt"
+            let file = names.first ?? target.rootFile ?? "root.crt"
             let issuer = evidence.chainCheck?.presented.last.map { " The server's chain ends at \"\($0.issuer)\"." } ?? ""
+            if file == systemRootCertificate {
+                return Diagnosis(
+                    code: .rootCertMissing,
+                    summary: "libpq \(evidence.libpqVersion) reads sslrootcert=system as a file name (\"system\" means OpenSSL's trust store only from libpq 16), and there is no such file.\(issuer)",
+                    fix: "Pass the root file itself: --sslrootcert /etc/ssl/certs/ca-certificates.crt (or the path `pgsecure certs` chooses, or your provider's CA file).")
+            }
             return Diagnosis(
                 code: .rootCertMissing,
                 summary: "The root certificate file \(file) does not exist, so libpq cannot verify the server.\(issuer)",
@@ -65,8 +73,8 @@ public enum Diagnose {
             return chainFailure(evidence, target: target)
         }
         if lower.contains("does not match host name") || lower.contains("could not get server's host name from server certificate") {
-            let names = evidence.chainCheck?.leaf?.san ?? []
-            let listed = names.isEmpty ? quoted(in: line).first.map { "\"\($0)\"" } ?? "other names" : names.joined(separator: ", ")
+            let sans = evidence.chainCheck?.leaf?.san ?? []
+            let listed = sans.isEmpty ? names.first.map { "\"\($0)\"" } ?? "other names" : sans.joined(separator: ", ")
             return Diagnosis(
                 code: .hostnameMismatch,
                 summary: "The server's certificate is for \(listed), not \"\(target.host)\": verify-full refuses a certificate that does not name the host you asked for.",
@@ -91,7 +99,7 @@ public enum Diagnose {
                 fix: "Ask the server's operator to add a hostssl line for this user, database and your address to pg_hba.conf and reload.")
         }
         if lower.contains("password authentication failed") || lower.contains("authentication failed for user") {
-            let user = target.user ?? quoted(in: line).first ?? "the user"
+            let user = target.user ?? names.first ?? "the user"
             return Diagnosis(
                 code: .authFailed,
                 summary: "The server rejected the password for user \"\(user)\" (or no such user exists).",
@@ -107,18 +115,18 @@ public enum Diagnose {
                 fix: "Pipe it in with --password-stdin, set PGPASSWORD, or add this line to ~/.pgpass (chmod 600): \(passfileLine)")
         }
         if lower.contains("database"), lower.contains("does not exist") {
-            let name = quoted(in: line).first ?? target.dbname ?? "the database"
+            let name = names.first ?? target.dbname ?? "the database"
             return Diagnosis(
                 code: .databaseMissing,
                 summary: "Database \"\(name)\" does not exist on this server; the server and your credentials are fine.",
-                fix: "Pick an existing database with --dbname (list them: psql ... -l), or create it: createdb -h \(Quoting.posixShell(target.host)) -p \(target.port)\(target.user.map { " -U " + Quoting.posixShell($0) } ?? "") \(Quoting.posixShell(name))")
+                fix: "Pick an existing database with --dbname (list them: psql ... -l), or create it: createdb -h \(shellWord(target.host)) -p \(target.port)\(target.user.map { " -U " + shellWord($0) } ?? "") \(shellWord(name))")
         }
         return nil
     }
 
     /// libpq says "certificate verify failed" for every chain problem; pgsecure's own check of the chain names the cause.
     static func chainFailure(_ evidence: ConnectionEvidence, target: TestTarget) -> Diagnosis {
-        let inspect = "Inspect the chain: openssl s_client -starttls postgres -connect \(Quoting.posixShell(target.hostaddr ?? target.host)):\(target.port) -showcerts </dev/null"
+        let inspect = "Inspect the chain: openssl s_client -starttls postgres -connect \(shellWord(target.hostaddr ?? target.host)):\(target.port) -showcerts </dev/null"
         guard let check = evidence.chainCheck, let leaf = check.leaf else {
             return Diagnosis(
                 code: .certUntrusted,
@@ -154,6 +162,16 @@ public enum Diagnose {
         }
     }
 
+    /// `invalid connection option "x"` names x; `invalid x value: "y"` names x.
+    static func rejectedKeyword(in reason: String) -> String? {
+        if let quotedName = quoted(in: reason).first, reason.lowercased().contains("invalid connection option") {
+            return quotedName
+        }
+        let words = reason.split(separator: " ")
+        guard words.count >= 3, words[0].lowercased() == "invalid", words[2].hasPrefix("value") else { return nil }
+        return String(words[1])
+    }
+
     static func expiredOne(in chain: [CertificateFacts], now: Int64) -> CertificateFacts? {
         chain.first { $0.notAfter < now }
     }
@@ -182,6 +200,14 @@ public enum Diagnose {
         let parts = line.split(separator: "\"", omittingEmptySubsequences: false)
         // Odd parts sit between quotes; an odd last part has no closing quote.
         return parts.indices.filter { $0 % 2 == 1 && $0 < parts.count - 1 }.map { String(parts[$0]) }
+    }
+
+    /// A word for a pasteable command: bare when it is plainly safe, single-quoted otherwise.
+    static func shellWord(_ value: String) -> String {
+        let safe = !value.isEmpty && value.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-._/:@%+,=".unicodeScalars.contains($0))
+        }
+        return safe ? value : Quoting.posixShell(value)
     }
 
     static func identifier(_ name: String) -> String { "\"" + name.replacing("\"", with: "\"\"") + "\"" }

@@ -297,7 +297,10 @@ public struct Report: Sendable, Equatable {
         default:
             break
         }
-        if mode.mayFallBackToPlaintext, verdict != .unencrypted {
+        if mode.mayFallBackToPlaintext, mode != .disable, verdict == .unencrypted {
+            warnings.append(
+                "sslmode=\(mode.rawValue) connected in plaintext without telling you: the server did not agree to TLS. Fix the server's TLS, then use --sslmode verify-full.")
+        } else if mode.mayFallBackToPlaintext, verdict != .unencrypted {
             warnings.append(
                 "sslmode=\(mode.rawValue) silently falls back to plaintext when TLS fails; this time TLS worked, next time it may not. Use --sslmode verify-full.")
         }

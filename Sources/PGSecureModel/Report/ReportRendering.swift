@@ -37,7 +37,7 @@ extension Report {
                 let path = chainCheck.verifiedPath.isEmpty ? chainCheck.presented.map(\.subject) : chainCheck.verifiedPath
                 let ending: String =
                     if chainCheck.isTrusted { " (root found in \(chainCheck.rootFile!))" }
-                    else if let root = chainCheck.rootFile { " (no root for it in \(root): \(chainCheck.verifyErrorText))" }
+                    else if let root = chainCheck.rootFile { " (rejected with root file \(root): \(chainCheck.verifyErrorText))" }
                     else { "" }
                 row("  chain:", path.joined(separator: " → ") + ending)
             }

@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLibPQ
+import PGSecureModel
+
+/// PQconnectStartParams + PQconnectPoll + poll(2): a timeout and cancellation that libpq's blocking connect
+/// lacks, and a timestamp for each phase.
+enum AsyncConnection {
+    struct Attempt {
+        /// Owned by the caller, who must PQfinish it (also after a failure).
+        let connection: OpaquePointer?
+        let timings: PhaseTimings
+        /// Set when pgsecure itself gave up (timeout, cancel); otherwise libpq's message explains.
+        let failure: String?
+    }
+
+    static func run(_ options: [LibpqOption], timeout: Double, cancellation: CancellationPipe?) -> Attempt {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + .milliseconds(Int64(timeout * 1000))
+        func elapsed(since instant: ContinuousClock.Instant) -> Double {
+            let duration = clock.now - instant
+            return Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        }
+
+        // The C arrays must be NULL-terminated and outlive PQconnectStartParams; libpq copies them.
+        let keywords = options.map { strdup($0.keyword) } + [nil]
+        let values = options.map { strdup($0.value) } + [nil]
+        defer {
+            keywords.forEach { free($0) }
+            for value in values {
+                if let value { memset(value, 0, strlen(value)) }  // the password should not linger in freed memory
+                free(value)
+            }
+        }
+        let connection = keywords.map { $0.map { UnsafePointer($0) } }.withUnsafeBufferPointer { keywordBuffer in
+            values.map { $0.map { UnsafePointer($0) } }.withUnsafeBufferPointer { valueBuffer in
+                // expand_dbname 0: a dbname is a name, never a second connection string.
+                PQconnectStartParams(keywordBuffer.baseAddress, valueBuffer.baseAddress, 0)
+            }
+        }
+        // PQconnectStartParams already resolved the host name and started the TCP connect.
+        var timings = PhaseTimings(dns: elapsed(since: start))
+        guard let connection else { return Attempt(connection: nil, timings: timings, failure: "out of memory") }
+
+        var phaseStart = clock.now
+        var phase = Phase.tcp
+        var pollStatus = PQstatus(connection) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING
+        var failure: String?
+
+        while pollStatus != PGRES_POLLING_OK && pollStatus != PGRES_POLLING_FAILED {
+            let remaining = deadline - clock.now
+            let remainingMilliseconds = max(0, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
+            var descriptors = [pollfd(fd: PQsocket(connection), events: Int16(pollStatus == PGRES_POLLING_READING ? POLLIN : POLLOUT), revents: 0)]
+            if let cancellation, cancellation.readEnd >= 0 {
+                descriptors.append(pollfd(fd: cancellation.readEnd, events: Int16(POLLIN), revents: 0))
+            }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), Int32(clamping: remainingMilliseconds))
+            if ready < 0, errno == EINTR { continue }
+            if descriptors.count > 1, descriptors[1].revents != 0 {
+                failure = "connection attempt cancelled"
+                break
+            }
+            if ready == 0 {
+                failure = "timeout expired (pgsecure gave up after \(Self.seconds(timeout)); raise it with --timeout)"
+                break
+            }
+            pollStatus = PQconnectPoll(connection)
+            // Phases advance by what libpq says it is doing now.
+            let status = PQstatus(connection)
+            let next = Phase(status) ?? phase
+            if next > phase {
+                let spent = elapsed(since: phaseStart)
+                phaseStart = clock.now
+                timings.add(spent, to: phase)
+                // A skipped TLS phase (sslmode=disable) stays 0.
+                phase = next
+            }
+        }
+        timings.add(elapsed(since: phaseStart), to: phase)
+        timings.total = elapsed(since: start)
+        return Attempt(connection: connection, timings: timings, failure: failure)
+    }
+
+    enum Phase: Int, Comparable {
+        case tcp, tls, auth
+
+        init?(_ status: ConnStatusType) {
+            switch status {
+            case CONNECTION_STARTED, CONNECTION_NEEDED: self = .tcp
+            // MADE: TCP is up and libpq is about to ask for TLS (or, with sslmode=disable, to send the startup).
+            case CONNECTION_MADE, CONNECTION_SSL_STARTUP, CONNECTION_GSS_STARTUP: self = .tls
+            case CONNECTION_AWAITING_RESPONSE, CONNECTION_AUTH_OK, CONNECTION_CHECK_WRITABLE,
+                CONNECTION_CONSUME, CONNECTION_CHECK_TARGET, CONNECTION_CHECK_STANDBY, CONNECTION_OK:
+                self = .auth
+            default: return nil
+            }
+        }
+
+        static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+}
+
+extension PhaseTimings {
+    fileprivate mutating func add(_ milliseconds: Double, to phase: AsyncConnection.Phase) {
+        switch phase {
+        case .tcp: tcp += milliseconds
+        case .tls: tls += milliseconds
+        case .auth: auth += milliseconds
+        }
+    }
+}

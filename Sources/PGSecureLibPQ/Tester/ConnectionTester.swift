@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLibPQ
+import Dispatch
+import PGSecureModel
+
+/// One real connection through libpq with exactly the given settings, observed phase by phase.
+/// Returns a `Report`; never prints. The password is passed to libpq and nowhere else.
+public enum ConnectionTester {
+    public static let defaultTimeout: Double = 10
+
+    /// Connects on a Dispatch thread so a cooperative-pool thread is never blocked; cancelling the task
+    /// abandons the attempt at once (reported as a timeout-like failure).
+    public static func test(
+        _ settings: ConnectionSettings, timeout: Double = defaultTimeout, environment: [String: String]
+    ) async -> Report {
+        let cancellation = CancellationPipe()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    continuation.resume(
+                        returning: test(settings, timeout: timeout, environment: environment, cancellation: cancellation))
+                }
+            }
+        } onCancel: {
+            cancellation.cancel()
+        }
+    }
+
+    /// Blocks the calling thread for at most `timeout` seconds (plus a chain probe of at most the same on failure).
+    public static func test(
+        _ settings: ConnectionSettings, timeout: Double = defaultTimeout, environment: [String: String],
+        cancellation: CancellationPipe? = nil
+    ) -> Report {
+        let plan = ConnectionPlan(settings, environment: environment)
+        var evidence = ConnectionEvidence(
+            target: plan.target, connected: false, homeRootCertificate: plan.homeRootCertificate,
+            timeoutSeconds: timeout, libpqVersion: LibPQ.versionText, now: Int64(time(nil)))
+
+        let attempt = AsyncConnection.run(plan.options, timeout: timeout, cancellation: cancellation)
+        defer { PQfinish(attempt.connection) }
+        let connection = attempt.connection
+        evidence.timings = attempt.timings
+        evidence.connected = attempt.connection.map { PQstatus($0) == CONNECTION_OK } ?? false
+
+        if evidence.connected, let connection {
+            evidence.sslInUse = PQsslInUse(connection) == 1
+            if evidence.sslInUse {
+                evidence.tls = TLSFacts(
+                    protocol: attribute(connection, "protocol"), cipher: attribute(connection, "cipher"),
+                    bits: attribute(connection, "key_bits").flatMap { Int($0) })
+                if let ssl = PQsslStruct(connection, "OpenSSL") {
+                    evidence.chainCheck = ChainInspector.check(
+                        ssl: OpaquePointer(ssl), rootFile: plan.target.rootFile, hostName: plan.target.host,
+                        now: evidence.now)
+                }
+            }
+            evidence.serverVersion = PQparameterStatus(connection, "server_version").map { String(cString: $0) }
+            evidence.reachedUser = PQuser(connection).map { String(cString: $0) }
+            evidence.reachedDatabase = PQdb(connection).map { String(cString: $0) }
+        } else {
+            evidence.libpqMessage = attempt.failure
+                ?? connection.flatMap { PQerrorMessage($0) }.map { String(cString: $0) }
+                ?? "out of memory"
+            if Self.wantsChainProbe(evidence.libpqMessage!), !plan.target.host.hasPrefix("/") {
+                evidence.chainCheck = ChainInspector.probe(
+                    address: plan.target.hostaddr ?? plan.target.host, port: plan.target.port,
+                    serverName: plan.target.host, rootFile: plan.target.rootFile, timeout: min(timeout, 5),
+                    now: evidence.now)
+            }
+        }
+        return Report(evidence)
+    }
+
+    /// Failures where the server's certificate explains more than libpq's words.
+    static func wantsChainProbe(_ message: String) -> Bool {
+        ["certificate verify failed", "does not match host name", "root certificate file",
+         "could not get server's host name"].contains { message.contains($0) }
+    }
+
+    static func attribute(_ connection: OpaquePointer, _ name: String) -> String? {
+        PQsslAttribute(connection, name).map { String(cString: $0) }
+    }
+}
+
+/// The exact keyword/value pairs handed to libpq, and what they mean for the report.
+struct ConnectionPlan {
+    var options: [LibpqOption]
+    var target: TestTarget
+    var homeRootCertificate: String?
+
+    init(_ settings: ConnectionSettings, environment: [String: String]) {
+        var options = settings.options
+        let mode = settings.sslmode ?? .prefer
+        // libpq reads ~/.postgresql/root.crt when sslrootcert is unset, and then verifies even `require`.
+        // Pass it explicitly so the test does what libpq would, and say so in the report.
+        if settings.sslrootcert == nil, mode != .disable,
+           let home = Self.homeDirectory(environment: environment)
+        {
+            let candidate = home + "/.postgresql/root.crt"
+            if access(candidate, F_OK) == 0 {
+                options.set("sslrootcert", candidate)
+                homeRootCertificate = candidate
+            }
+        }
+        if settings.sslmode == nil { options.set("sslmode", mode.rawValue) }
+        self.options = options
+        let endpoint = settings.endpoints.first
+        target = TestTarget(
+            host: endpoint?.host ?? "localhost", port: endpoint?.port ?? 5432, hostaddr: options["hostaddr"],
+            user: settings.user, dbname: settings.dbname, sslmode: mode,
+            rootFile: mode == .disable ? nil : options["sslrootcert"])
+    }
+
+    /// libpq's choice: $HOME, else the password database.
+    static func homeDirectory(environment: [String: String]) -> String? {
+        if let home = environment["HOME"], !home.isEmpty { return home }
+        guard let entry = getpwuid(geteuid()), let directory = entry.pointee.pw_dir else { return nil }
+        return String(cString: directory)
+    }
+}
+
+/// A pipe whose read end becomes readable on cancel, so a poll(2) on the libpq socket wakes at once.
+public final class CancellationPipe: @unchecked Sendable {
+    // Written once in init, read-only afterwards; write(2) on a pipe is thread-safe.
+    let readEnd: Int32
+    private let writeEnd: Int32
+
+    public init() {
+        var ends: [Int32] = [-1, -1]
+        if pipe(&ends) != 0 { ends = [-1, -1] }
+        readEnd = ends[0]
+        writeEnd = ends[1]
+    }
+
+    public func cancel() {
+        guard writeEnd >= 0 else { return }
+        var byte: UInt8 = 1
+        _ = write(writeEnd, &byte, 1)
+    }
+
+    deinit {
+        if readEnd >= 0 { close(readEnd) }
+        if writeEnd >= 0 { close(writeEnd) }
+    }
+}
