@@ -55,14 +55,16 @@ let package = Package(
             ]
         ),
 
-        .testTarget(
-            name: "PGSecureModelTests",
-            dependencies: ["PGSecureModel", "PGSecureLibPQ", .product(name: "PropertyBased", package: "swift-property-based")]
+        // Hostile-value generators shared by the test targets.
+        .target(
+            name: "TestSupport", dependencies: ["PGSecureModel", .product(name: "PropertyBased", package: "swift-property-based")],
+            path: "Tests/TestSupport"
         ),
+        .testTarget(name: "PGSecureModelTests", dependencies: ["PGSecureModel", "PGSecureLibPQ", "TestSupport"]),
         .testTarget(name: "PGSecureLibPQTests", dependencies: ["PGSecureModel", "PGSecureLibPQ"]),
         .testTarget(name: "PGSecureWizardTests", dependencies: ["PGSecureWizard", "PGSecureModel"]),
         // Runs the built `pgsecure` binary as a process: CLI contract, real shells, real clients, tmux.
-        .testTarget(name: "EndToEndTests", dependencies: ["PGSecureModel"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PGSecureModel", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

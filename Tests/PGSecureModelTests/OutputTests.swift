@@ -23,7 +23,7 @@ struct QuotingTests {
     }
 
     @Test func javaNeverWritesAUnicodeEscapeForALineBreak() {
-        #expect(Quoting.java("a\nb\u{1}\"\\é😀") == "\"a\\nb\\1\\\"\\\\\\u00E9\\uD83D\\uDE00\"")
+        #expect(Quoting.java("a\nb\u{1}0\"\\é😀") == "\"a\\nb\\0010\\\"\\\\\\u00E9\\uD83D\\uDE00\"")
     }
 
     @Test func pythonEscapesInvisibleCharacters() {

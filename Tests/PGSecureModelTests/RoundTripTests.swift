@@ -1,5 +1,5 @@
 import PGSecureLibPQ
-import PropertyBased
+import TestSupport
 import Testing
 @testable import PGSecureModel
 

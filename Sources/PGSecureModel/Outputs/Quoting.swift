@@ -81,7 +81,9 @@ public enum Quoting {
             case "\t": result += "\\t"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
-                    result += "\\" + String(scalar.value, radix: 8)
+                    // Always three digits, so a following digit cannot join the escape (`\1` + `0` would read as `\10`).
+                    let octal = String(scalar.value, radix: 8)
+                    result += "\\" + String(repeating: "0", count: 3 - octal.count) + octal
                 } else if scalar.isASCII {
                     result.unicodeScalars.append(scalar)
                 } else {

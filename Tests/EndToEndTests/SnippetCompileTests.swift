@@ -1,0 +1,106 @@
+import Foundation
+import PGSecureModel
+import TestSupport
+import Testing
+
+/// The languages themselves read pgsecure's literals back, and compile the snippets as printed.
+@Suite("Snippets and literals in real Python and Java")
+struct SnippetCompileTests {
+    static let jdbcJar = "/usr/share/java/postgresql.jar"
+    static var python: String { "/usr/bin/python3" }
+
+    static func corpus() -> [String] {
+        var values = ["", "\\u000a", "\\\\u0022", "\u{2028}", "\u{85}", "😀", "a\"b'c", "\r\n\t\u{1}\u{7F}"]
+        forEachFixedCase(500, seed: 11, of: hostileString) { values.append($0) }
+        return values
+    }
+
+    /// The program printed the values as UTF-8 separated by NUL: compare them byte for byte, one by one.
+    static func expectSameValues(_ output: Data, _ values: [String]) {
+        let decoded = output.split(separator: 0, omittingEmptySubsequences: false).map { Array($0) }
+        #expect(decoded.count == values.count)
+        for (read, written) in zip(decoded, values) where read != Array(written.utf8) {
+            Issue.record("wrote \(written.debugDescription), read \(String(decoding: read, as: UTF8.self).debugDescription)")
+        }
+    }
+
+    @Test func pythonReadsEveryLiteralBack() throws {
+        let values = Self.corpus()
+        let program = "import sys\nvalues = [\n" + values.map { "    " + Quoting.python($0) + ",\n" }.joined()
+            + "]\nsys.stdout.buffer.write(b'\\0'.join(v.encode('utf-8') for v in values))\n"
+        let result = try run(Self.python, ["-c", program])
+        #expect(result.status == 0, "\(result.stderr)")
+        Self.expectSameValues(result.stdoutBytes, values)
+    }
+
+    @Test func javaReadsEveryLiteralBack() throws {
+        let values = Self.corpus()
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("Values.java")
+        let program = """
+            public class Values {
+                public static void main(String[] args) throws Exception {
+                    String[] values = {
+            \(values.map { "            " + Quoting.java($0) + "," }.joined(separator: "\n"))
+                    };
+                    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                    for (int i = 0; i < values.length; i++) {
+                        if (i > 0) out.write(0);
+                        out.write(values[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    System.out.write(out.toByteArray());
+                    System.out.flush();
+                }
+            }
+            """
+        // Written in ASCII: Java 17 reads source in the platform charset, which may not be UTF-8.
+        try program.write(to: file, atomically: false, encoding: .ascii)
+        let result = try run("/usr/bin/java", ["-Dfile.encoding=UTF-8", file.path], environment: ["LANG": "C"])
+        #expect(result.status == 0, "\(result.stderr)")
+        Self.expectSameValues(result.stdoutBytes, values)
+    }
+
+    static let samples: [ConnectionSettings] = {
+        var hostile: [String] = []
+        forEachFixedCase(3, seed: 5, of: hostileString) { hostile.append($0) }
+        return [
+            ConnectionSettings(
+                endpoints: [Endpoint(host: "db.example.com", port: 5432)], user: "alex", dbname: "app",
+                sslmode: .verifyFull, sslrootcert: "/etc/ssl/certs/ca-certificates.crt"),
+            ConnectionSettings(
+                endpoints: [Endpoint(host: "a.example.com", port: 5432), Endpoint(host: "::1", port: 5433)],
+                user: hostile[0], password: hostile[1], dbname: hostile[2], sslmode: .verifyFull,
+                sslrootcert: "system", otherOptions: [LibpqOption("application_name", hostile[0])]),
+        ]
+    }()
+
+    @Test(arguments: samples.indices)
+    func psycopg2SnippetCompiles(sample: Int) throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("connect.py").path
+        try Self.samples[sample].snippet(for: .psycopg2).text.write(toFile: file, atomically: false, encoding: .utf8)
+        let result = try run(Self.python, ["-m", "py_compile", file])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test(arguments: samples.indices)
+    func jdbcSnippetCompilesAgainstPgjdbc(sample: Int) throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("Snippet.java").path
+        try Self.samples[sample].snippet(for: .jdbc).text.write(toFile: file, atomically: false, encoding: .ascii)
+        let result = try run("/usr/bin/javac", ["-cp", Self.jdbcJar, "-d", directory.path, file])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("Snippet.class").path))
+    }
+
+    @Test func psqlSnippetIsOneShellWord() throws {
+        let settings = Self.samples[1]
+        let snippet = try settings.snippet(for: .psql).text
+        // Let a real shell split the line; the connection string must arrive as one argument, unchanged.
+        let result = try run("/bin/sh", ["-c", "set -- " + snippet.dropFirst("psql ".count) + "\nprintf '%s' \"$1\""])
+        #expect(result.stdout == settings.uri)
+    }
+}
