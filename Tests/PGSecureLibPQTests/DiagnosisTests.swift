@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+@testable import PGSecureModel
+
+/// The pure mapping from libpq's verbatim messages (libpq 15, REFERENCE.md) and pgsecure's own chain check to a code.
+@Suite struct DiagnosisTests {
+    static let now: Int64 = 1_795_000_000  // 2026-11-18
+    static let target = TestTarget(
+        host: "db.example.com", port: 5432, user: "alex", dbname: "app", sslmode: .verifyFull, rootFile: "/etc/ssl/certs/ca-certificates.crt")
+    static let prefix = "connection to server at \"db.example.com\" (192.0.2.10), port 5432 failed: "
+
+    static func evidence(
+        _ message: String?, connected: Bool = false, chain: ChainCheck? = nil, target: TestTarget = target
+    ) -> ConnectionEvidence {
+        ConnectionEvidence(
+            target: target, connected: connected, sslInUse: connected, libpqMessage: message, chainCheck: chain,
+            timeoutSeconds: 10, libpqVersion: "15.18", now: now)
+    }
+
+    static let messages: [(String, DiagnosisCode)] = [
+        (prefix + "root certificate file \"/root/.postgresql/root.crt\" does not exist\nEither provide the file or change sslmode to disable server certificate verification.\n", .rootCertMissing),
+        (prefix + "server certificate for \"other.example\" does not match host name \"db.example.com\"\n", .hostnameMismatch),
+        (prefix + "server certificate for \"a.example\" (and 2 other names) does not match host name \"db.example.com\"\n", .hostnameMismatch),
+        (prefix + "could not get server's host name from server certificate\n", .hostnameMismatch),
+        (prefix + "server does not support SSL, but SSL was required\n", .serverNoSSL),
+        (prefix + "received invalid response to SSL negotiation: H\n", .notPostgres),
+        (prefix + "expected authentication request from server, but received H\n", .notPostgres),
+        ("could not translate host name \"db.example.invalid\" to address: Name or service not known\n", .hostUnknown),
+        ("connection to server at \"localhost\" (127.0.0.1), port 1 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?\n", .connectionRefused),
+        (prefix + "timeout expired\n", .timeout),
+        (prefix + "FATAL:  password authentication failed for user \"alex\"\n", .authFailed),
+        (prefix + "fe_sendauth: no password supplied\n", .noPassword),
+        (prefix + "FATAL:  no pg_hba.conf entry for host \"192.0.2.1\", user \"alex\", database \"app\", no encryption\n", .sslRequiredByServer),
+        (prefix + "FATAL:  no pg_hba.conf entry for host \"192.0.2.1\", user \"alex\", database \"app\", SSL encryption\n", .accessDenied),
+        (prefix + "FATAL:  database \"app\" does not exist\n", .databaseMissing),
+        ("invalid connection option \"sslnegotiation\"\n", .unsupportedOption),
+        ("invalid sslmode value: \"bogus\"\n", .unsupportedOption),
+        ("invalid ssl_min_protocol_version value: \"TLSv9\"\n", .unsupportedOption),
+        (prefix + "FATAL:  unrecognized configuration parameter \"bogus_setting\"\n", .unknown),
+        (prefix + "SSL SYSCALL error: EOF detected\n", .unknown),
+        ("", .unknown),
+    ]
+
+    @Test(arguments: messages)
+    func libpqMessageNamesTheCause(message: String, code: DiagnosisCode) {
+        let report = Report(Self.evidence(message))
+        #expect(report.diagnosis.code == code, "\(message)")
+        #expect(report.verdict == .failed)
+        #expect(!report.diagnosis.summary.isEmpty && !report.diagnosis.fix.isEmpty)
+    }
+
+    @Test func firstRecognisedAttemptWins() {
+        // prefer: TLS attempt rejected the password, then the plaintext retry hit hostssl.
+        let message = Self.prefix + "FATAL:  password authentication failed for user \"alex\"\n" + Self.prefix
+            + "FATAL:  no pg_hba.conf entry for host \"192.0.2.1\", user \"alex\", database \"app\", no encryption\n"
+        #expect(Report(Self.evidence(message)).diagnosis.code == .authFailed)
+    }
+
+    static func chain(error: Int32, leaf: CertificateFacts = leaf, intermediate: CertificateFacts? = nil) -> ChainCheck {
+        ChainCheck(
+            presented: [leaf] + (intermediate.map { [$0] } ?? []), rootFile: "/tmp/root.crt", verifyError: error,
+            verifyErrorText: "OpenSSL text \(error)", verifiedPath: [], hostName: "db.example.com", hostMatches: true)
+    }
+
+    static let leaf = CertificateFacts(
+        subject: "CN=db.example.com", issuer: "CN=Example CA", san: ["DNS:db.example.com"], notBefore: now - 86_400 * 400,
+        notAfter: now - 86_400 * 35, sha256: "AA")
+
+    static let verifyFailures: [(Int32, DiagnosisCode)] = [
+        (OpenSSLVerifyError.expired, .certExpired),
+        (OpenSSLVerifyError.notYetValid, .certNotYetValid),
+        (OpenSSLVerifyError.selfSigned, .certUntrusted),
+        (OpenSSLVerifyError.selfSignedInChain, .certUntrusted),
+        (OpenSSLVerifyError.unableToGetLocalIssuer, .certUntrusted),
+        (OpenSSLVerifyError.unableToVerifyLeaf, .certUntrusted),
+        (OpenSSLVerifyError.revoked, .certUntrusted),
+    ]
+
+    @Test(arguments: verifyFailures)
+    func certificateVerifyFailedIsNamedByOwnCheck(error: Int32, code: DiagnosisCode) {
+        let evidence = Self.evidence(Self.prefix + "SSL error: certificate verify failed\n", chain: Self.chain(error: error))
+        #expect(Report(evidence).diagnosis.code == code)
+    }
+
+    @Test func expiredSaysWhenAndWhichCertificate() {
+        let expired = Report(Self.evidence(Self.prefix + "SSL error: certificate verify failed\n", chain: Self.chain(error: 10)))
+        #expect(expired.diagnosis.summary.contains("35 days ago"))
+        #expect(expired.diagnosis.summary.contains(UTCTime.date(Self.leaf.notAfter)))
+
+        var fresh = Self.leaf
+        fresh = CertificateFacts(subject: fresh.subject, issuer: fresh.issuer, san: fresh.san, notBefore: fresh.notBefore, notAfter: Self.now + 86_400 * 90, sha256: "AA")
+        let intermediate = CertificateFacts(subject: "CN=Example CA", issuer: "CN=Root", san: [], notBefore: 0, notAfter: Self.now - 86_400, sha256: "BB")
+        let chainExpired = Report(Self.evidence(
+            Self.prefix + "SSL error: certificate verify failed\n", chain: Self.chain(error: 10, leaf: fresh, intermediate: intermediate)))
+        #expect(chainExpired.diagnosis.summary.contains("\"CN=Example CA\" in the server's chain"))
+    }
+
+    @Test func verifyFailedWithoutChainStillSaysUntrusted() {
+        let report = Report(Self.evidence(Self.prefix + "SSL error: certificate verify failed\n"))
+        #expect(report.diagnosis.code == .certUntrusted)
+        #expect(report.diagnosis.summary.contains("could not fetch"))
+    }
+
+    @Test func unsupportedOptionNamesTheKeyword() {
+        #expect(Report(Self.evidence("invalid connection option \"sslnegotiation\"\n")).diagnosis.summary.contains("rejects sslnegotiation"))
+        #expect(Report(Self.evidence("invalid ssl_min_protocol_version value: \"TLSv9\"\n")).diagnosis.fix.contains("Remove ssl_min_protocol_version"))
+    }
+
+    @Test func rootCertMissingForSystemOnOldLibpq() {
+        let report = Report(Self.evidence(Self.prefix + "root certificate file \"system\" does not exist\nEither provide the file or change sslmode to disable server certificate verification.\n"))
+        #expect(report.diagnosis.code == .rootCertMissing)
+        #expect(report.diagnosis.summary.contains("libpq 16"))
+    }
+
+    @Test func fixesArePasteable() {
+        let missing = Report(Self.evidence(Self.prefix + "FATAL:  database \"my app\" does not exist\n"))
+        #expect(missing.diagnosis.fix.hasSuffix("createdb -h db.example.com -p 5432 -U alex 'my app'"))
+        let noPassword = Report(Self.evidence(Self.prefix + "fe_sendauth: no password supplied\n"))
+        #expect(noPassword.diagnosis.fix.hasSuffix("db.example.com:5432:app:alex:PASSWORD"))
+    }
+
+    // MARK: verdicts and warnings
+
+    static func connected(_ mode: SSLMode, ssl: Bool = true, rootFile: String? = nil, home: String? = nil, daysLeft: Int = 400) -> Report {
+        let target = TestTarget(host: "db.example.com", port: 5432, user: "alex", dbname: "app", sslmode: mode, rootFile: rootFile)
+        var evidence = evidence(nil, connected: true, target: target)
+        evidence.sslInUse = ssl
+        evidence.homeRootCertificate = home
+        let leaf = CertificateFacts(subject: "CN=db", issuer: "CN=CA", san: [], notBefore: now - 86_400, notAfter: now + Int64(daysLeft) * 86_400 + 60, sha256: "AA")
+        evidence.chainCheck = ssl ? chain(error: 0, leaf: leaf) : nil
+        return Report(evidence)
+    }
+
+    @Test func verdicts() {
+        #expect(Self.connected(.verifyFull, rootFile: "/r").verdict == .verifiedFull)
+        #expect(Self.connected(.verifyCA, rootFile: "/r").verdict == .verifiedCA)
+        #expect(Self.connected(.require).verdict == .encryptedUnverified)
+        #expect(Self.connected(.require, rootFile: "/home/a/.postgresql/root.crt", home: "/home/a/.postgresql/root.crt").verdict == .verifiedCA)
+        #expect(Self.connected(.prefer, ssl: false).verdict == .unencrypted)
+        #expect(Self.connected(.disable, ssl: false).verdict == .unencrypted)
+        #expect(Report(Self.evidence("x")).verdict == .failed)
+        #expect(Self.connected(.verifyFull, rootFile: "/r").diagnosis.code == .ok)
+    }
+
+    @Test func warnings() {
+        #expect(Self.connected(.verifyFull, rootFile: "/r").warnings.isEmpty)
+        #expect(Self.connected(.require).warnings.contains { $0.contains("proved nothing") })
+        #expect(Self.connected(.prefer).warnings.contains { $0.contains("silently falls back") })
+        #expect(Self.connected(.prefer, ssl: false).warnings.contains { $0.contains("plaintext without telling you") })
+        #expect(Self.connected(.verifyCA, rootFile: "/r").warnings.contains { $0.contains("host name was not checked") })
+        let home = Self.connected(.require, rootFile: "/h/.postgresql/root.crt", home: "/h/.postgresql/root.crt")
+        #expect(home.warnings.contains { $0.contains("/h/.postgresql/root.crt exists") })
+        #expect(Self.connected(.verifyFull, rootFile: "/r", daysLeft: 10).warnings == [
+            "the server certificate expires in 10 days (\(UTCTime.date(Self.now + 10 * 86_400 + 60))); renew it before clients start failing."
+        ])
+        #expect(Self.connected(.verifyFull, rootFile: "/r", daysLeft: 30).warnings.isEmpty)
+    }
+
+    // MARK: rendering
+
+    @Test func jsonKeepsEveryPromisedKeyEvenWhenEmpty() throws {
+        for report in [Report(Self.evidence("timeout expired")), Self.connected(.verifyFull, rootFile: "/r")] {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(report.json.utf8)) as? [String: Any])
+            for key in ["connected", "verdict", "ssl", "server", "certificate", "diagnosis", "warnings", "timings_ms", "libpq_message"] {
+                #expect(object.keys.contains(key), "missing \(key)")
+            }
+            let ssl = try #require(object["ssl"] as? [String: Any])
+            #expect(Set(ssl.keys).isSuperset(of: ["in_use", "protocol", "cipher", "bits"]))
+            let timings = try #require(object["timings_ms"] as? [String: Any])
+            #expect(Set(timings.keys) == ["dns", "tcp", "tls", "auth", "total"])
+            let diagnosis = try #require(object["diagnosis"] as? [String: Any])
+            #expect(Set(diagnosis.keys) == ["code", "summary", "fix"])
+            #expect((object["server"] as? [String: Any])?.keys.contains("version") == true)
+            if let certificate = object["certificate"] as? [String: Any] {
+                #expect(Set(certificate.keys).isSuperset(of: ["subject", "issuer", "san", "not_before", "not_after", "days_left", "sha256"]))
+            } else {
+                #expect(object["certificate"] is NSNull)
+            }
+        }
+    }
+
+    @Test func textLeadsWithTheVerdict() {
+        let text = Self.connected(.require).text
+        #expect(text.contains("Verdict:     encrypted-unverified"))
+        #expect(text.contains("Warnings:\n  - sslmode=require"))
+        let failed = Report(Self.evidence(Self.prefix + "timeout expired\n")).text
+        #expect(failed.contains("Diagnosis:   timeout"))
+        #expect(failed.contains("libpq said:\n  connection to server at"))
+    }
+
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00Z"), (951_782_400, "2000-02-29T00:00:00Z"), (1_609_459_199, "2020-12-31T23:59:59Z"),
+        (-1, "1969-12-31T23:59:59Z"), (4_102_444_800, "2100-01-01T00:00:00Z"),
+    ])
+    func utcTime(seconds: Int64, text: String) {
+        #expect(UTCTime.iso8601(seconds) == text)
+    }
+
+    @Test func daysLeft() {
+        let facts = CertificateFacts(subject: "", issuer: "", san: [], notBefore: 0, notAfter: 10 * 86_400, sha256: "")
+        #expect(facts.daysLeft(now: 0) == 10)
+        #expect(facts.daysLeft(now: 10 * 86_400 - 1) == 0)
+        #expect(facts.daysLeft(now: 10 * 86_400 + 1) == -1)
+        #expect(facts.daysLeft(now: 12 * 86_400) == -2)
+    }
+}
