@@ -4,5 +4,29 @@
 #define NCURSES_WIDECHAR 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <locale.h>
+#include <wchar.h>
 #include <curses.h>
+
+// Swift 6 rejects the mutable C globals (stdscr, LINES, COLS) and does not import A_* masks or getmaxyx:
+// these accessors give it exactly what it needs.
+static inline WINDOW *pgs_stdscr(void) { return stdscr; }
+static inline int pgs_rows(void) { return getmaxy(stdscr); }
+static inline int pgs_columns(void) { return getmaxx(stdscr); }
+
+static inline attr_t pgs_attributes(int bold, int dim, int reverse, int underline) {
+    attr_t attributes = A_NORMAL;
+    if (bold) attributes |= A_BOLD;
+    if (dim) attributes |= A_DIM;
+    if (reverse) attributes |= A_REVERSE;
+    if (underline) attributes |= A_UNDERLINE;
+    return attributes;
+}
+
+static inline int pgs_set_style(attr_t attributes, short pair) { return wattr_set(stdscr, attributes, pair, NULL); }
+
+static inline int pgs_put_wide(int row, int column, const wchar_t *text, int count) {
+    return mvwaddnwstr(stdscr, row, column, text, count);
+}
+
+static inline int pgs_read_key(wint_t *key) { return wget_wch(stdscr, key); }
 #endif

@@ -1,2 +1,257 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CNcurses
-public enum TerminalPlaceholder {}
+import PGSecureWizard
+
+/// Why the wizard cannot draw.
+public enum TerminalError: Error, CustomStringConvertible {
+    case noTerminal
+    case unknownTerminal(String)
+
+    public var description: String {
+        switch self {
+        case .noTerminal:
+            "the wizard needs a terminal, and there is none (no /dev/tty); use the non-interactive commands: pgsecure url|conninfo|env|snippet|test (see pgsecure --help)"
+        case .unknownTerminal(let name):
+            "cannot drive terminal type \"\(name)\" (check TERM); use the non-interactive commands: pgsecure url|conninfo|env|snippet|test (see pgsecure --help)"
+        }
+    }
+}
+
+/// The only code that talks to curses. Draws on /dev/tty (stdout stays free for the answer), reads keys,
+/// and always gives the terminal back as it found it. Use from one thread only.
+final class Terminal {
+    private let ttyDescriptor: Int32
+    private let output: UnsafeMutablePointer<FILE>
+    private let input: UnsafeMutablePointer<FILE>
+    private let screen: OpaquePointer
+    private let usesColor: Bool
+    private var isOpen = true
+
+    init(environment: [String: String]) throws(TerminalError) {
+        setlocale(LC_ALL, "")
+        let descriptor = open("/dev/tty", O_RDWR | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .noTerminal }
+        CrashRestore.remember(terminal: descriptor)
+        guard let output = fdopen(dup(descriptor), "w"), let input = fdopen(dup(descriptor), "r") else {
+            close(descriptor)
+            throw .noTerminal
+        }
+        guard let screen = newterm(nil, output, input) else {
+            fclose(output)
+            fclose(input)
+            close(descriptor)
+            throw .unknownTerminal(environment["TERM"] ?? "(TERM is not set)")
+        }
+        ttyDescriptor = descriptor
+        self.output = output
+        self.input = input
+        self.screen = screen
+        _ = set_term(screen)
+        raw()
+        noecho()
+        nonl()
+        keypad(pgs_stdscr(), true)
+        set_escdelay(25)
+        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        usesColor = !noColor && has_colors()
+        if usesColor {
+            start_color()
+            use_default_colors()
+            init_pair(1, Int16(COLOR_CYAN), -1)
+            init_pair(2, Int16(COLOR_GREEN), -1)
+            init_pair(3, Int16(COLOR_YELLOW), -1)
+            init_pair(4, Int16(COLOR_RED), -1)
+        }
+        CrashRestore.install()
+    }
+
+    var size: Size { Size(width: Int(pgs_columns()), height: Int(pgs_rows())) }
+
+    /// Paints a whole screen value; curses sends only what changed, so nothing flickers.
+    func draw(_ frame: Screen) {
+        werase(pgs_stdscr())
+        var text: [wchar_t] = []
+        text.reserveCapacity(frame.size.width * 2)
+        for (rowIndex, row) in frame.rows.enumerated() where rowIndex < frame.size.height {
+            var column = 0
+            while column < row.count {
+                let style = row[column].style
+                let start = column
+                text.removeAll(keepingCapacity: true)
+                while column < row.count, row[column].style == style {
+                    for scalar in row[column].text.unicodeScalars { text.append(wchar_t(bitPattern: scalar.value)) }
+                    column += 1
+                }
+                apply(style)
+                _ = pgs_put_wide(Int32(rowIndex), Int32(start), text, Int32(text.count))
+            }
+        }
+        apply(.plain)
+        if let cursor = frame.cursor {
+            curs_set(1)
+            wmove(pgs_stdscr(), Int32(cursor.row), Int32(cursor.column))
+        } else {
+            curs_set(0)
+        }
+        wrefresh(pgs_stdscr())
+    }
+
+    private func apply(_ style: Style) {
+        var bold = style.isBold
+        var dim = style.isDim
+        var pair: Int16 = 0
+        if usesColor {
+            switch style.role {
+            case .normal, .muted: pair = 0
+            case .accent: pair = 1
+            case .good: pair = 2
+            case .warning: pair = 3
+            case .danger: pair = 4
+            }
+        } else {
+            // Monochrome: meaning through weight alone.
+            if style.role == .danger || style.role == .warning { bold = true }
+            if style.role == .muted { dim = true }
+        }
+        if style.role == .muted { dim = true }
+        _ = pgs_set_style(pgs_attributes(bold ? 1 : 0, dim ? 1 : 0, style.isReverse ? 1 : 0, style.isUnderlined ? 1 : 0), pair)
+    }
+
+    /// The next key within `milliseconds` (-1: wait), a resize, or nil on timeout.
+    func readKey(timeout milliseconds: Int32) -> TerminalInput? {
+        wtimeout(pgs_stdscr(), milliseconds)
+        var code: wint_t = 0
+        let result = pgs_read_key(&code)
+        if result == KEY_CODE_YES {
+            if Int32(code) == KEY_RESIZE { return .resize }
+            return KeyDecoding.functionKey(Int32(code)).map(TerminalInput.key)
+        }
+        if result == OK { return KeyDecoding.character(UInt32(code)).map(TerminalInput.key) }
+        return nil
+    }
+
+    /// Bytes for the terminal itself (OSC 52), written between frames.
+    func writeControlSequence(_ bytes: [UInt8]) {
+        fflush(output)
+        var remaining = bytes[...]
+        while !remaining.isEmpty {
+            let written = remaining.withUnsafeBytes { write(ttyDescriptor, $0.baseAddress, $0.count) }
+            if written <= 0 { if errno == EINTR { continue } else { return } }
+            remaining = remaining.dropFirst(written)
+        }
+    }
+
+    /// Gives the terminal back: cooked mode, echo, cursor, main screen. Safe to call twice.
+    func restore() {
+        guard isOpen else { return }
+        isOpen = false
+        curs_set(1)
+        endwin()
+        delscreen(screen)
+        fclose(output)
+        fclose(input)
+        CrashRestore.uninstall()
+        close(ttyDescriptor)
+    }
+
+    deinit { restore() }
+}
+
+enum TerminalInput: Equatable {
+    case key(Key)
+    case resize
+}
+
+enum KeyDecoding {
+    static func functionKey(_ code: Int32) -> Key? {
+        switch code {
+        case KEY_UP: .up
+        case KEY_DOWN: .down
+        case KEY_LEFT: .left
+        case KEY_RIGHT: .right
+        case KEY_HOME: .home
+        case KEY_END: .end
+        case KEY_PPAGE: .pageUp
+        case KEY_NPAGE: .pageDown
+        case KEY_BACKSPACE: .backspace
+        case KEY_DC: .delete
+        case KEY_ENTER: .enter
+        case KEY_BTAB: .backTab
+        case (KEY_F0 + 1)...(KEY_F0 + 24): .function(Int(code - KEY_F0))
+        default: nil
+        }
+    }
+
+    static func character(_ value: UInt32) -> Key? {
+        switch value {
+        case 10, 13: return .enter
+        case 9: return .tab
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 1...26: return .control(Character(Unicode.Scalar(value + 96)!))
+        case 0..<32: return nil
+        default: return Unicode.Scalar(value).map { .character(Character($0)) }
+        }
+    }
+}
+
+/// A crash (trap, abort, segfault) must not leave the terminal raw: restore it with async-signal-safe calls
+/// (tcsetattr, write) and re-raise. SIGTERM, SIGHUP and SIGINT are handled by the loop (see `SignalFlag`).
+enum CrashRestore {
+    nonisolated(unsafe) static var descriptor: Int32 = -1
+    nonisolated(unsafe) static var saved = termios()
+    nonisolated(unsafe) static var hasSaved = false
+    static let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE]
+
+    static func remember(terminal: Int32) {
+        descriptor = terminal
+        hasSaved = tcgetattr(terminal, &saved) == 0
+    }
+
+    static func install() {
+        for signal in crashSignals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { number in
+                if CrashRestore.hasSaved { tcsetattr(CrashRestore.descriptor, TCSANOW, &CrashRestore.saved) }
+                // Leave the alternate screen, show the cursor, reset colours.
+                let reset: StaticString = "\u{1b}[?1049l\u{1b}[?25h\u{1b}[0m\r\n"
+                _ = write(CrashRestore.descriptor, reset.utf8Start, reset.utf8CodeUnitCount)
+                Glibc.signal(number, SIG_DFL)
+                raise(number)
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = Int32(bitPattern: UInt32(SA_RESETHAND))
+            sigaction(signal, &action, nil)
+        }
+    }
+
+    static func uninstall() {
+        for signal in crashSignals { Glibc.signal(signal, SIG_DFL) }
+    }
+}
+
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT only set a flag; the loop notices within its poll interval and exits through
+/// the same path as Ctrl-C, so `endwin` always runs on the curses thread.
+enum SignalFlag {
+    nonisolated(unsafe) static var received: Int32 = 0
+    static let handled: [Int32] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT]
+
+    static func install() {
+        received = 0
+        for signal in handled {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { number in SignalFlag.received = number }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0  // no SA_RESTART: a blocking read returns at once
+            sigaction(signal, &action, nil)
+        }
+    }
+
+    static func uninstall() {
+        for signal in handled { Glibc.signal(signal, SIG_DFL) }
+    }
+}

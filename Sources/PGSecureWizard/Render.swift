@@ -74,8 +74,7 @@ struct Layout {
         let rule = size.height - 4
         screen.put(String(repeating: "─", count: size.width), row: rule, column: 0, style: .muted)
         if hasSidebar { screen.put("┴", row: rule, column: sidebarWidth, style: .muted) }
-        let label = " connection string · password masked "
-        screen.put(label, row: rule, column: 2, style: .muted)
+        screen.put(" connection string · password masked ", row: rule, column: bodyLeft, style: .muted)
         switch state.preview {
         case .success(let uri):
             var lines = DisplayWidth.chunked(uri, to: size.width - 2)
@@ -296,7 +295,7 @@ struct BodyWriter {
             screen.put(isSelected ? "▸ " : "  ", row: row, column: left, style: Style(.accent, bold: true))
             screen.put(mode.rawValue, row: row, column: left + 2, style: isSelected ? Style(.accent, bold: true, reverse: true) : .plain)
             screen.put(knowledge.rating.label, row: row, column: left + 15, style: Self.ratingStyle(knowledge.rating))
-            screen.put(knowledge.summary, row: row, column: left + 25, style: isSelected ? .plain : .muted, width: width - 25)
+            screen.put(DisplayWidth.truncated(knowledge.summary, to: width - 25), row: row, column: left + 25, style: isSelected ? .plain : .muted)
             row += 1
         }
         blank()
@@ -358,7 +357,7 @@ struct BodyWriter {
             }
         }
         if state.missingBundleCount > 0 {
-            line("  (\(state.missingBundleCount) other known bundle locations are not on this machine)", style: .muted)
+            paragraph("(\(state.missingBundleCount) known bundle locations are not on this machine)", style: .muted, indent: 2)
         }
         error(state.rootError)
         blank()
@@ -378,11 +377,11 @@ struct BodyWriter {
     mutating func fact(_ label: String, _ value: String, style: Style = .plain) {
         guard hasRoom else { return }
         screen.put(label, row: row, column: left + 2, style: .muted)
-        let lines = DisplayWidth.wrapped(value, to: width - 14)
+        let lines = DisplayWidth.wrapped(value, to: width - 15)
         for (offset, text) in lines.enumerated() where hasRoom {
             if offset > 0 { row += 1 }
             guard hasRoom else { break }
-            screen.put(text, row: row, column: left + 14, style: style, width: width - 14)
+            screen.put(text, row: row, column: left + 15, style: style, width: width - 15)
         }
         row += 1
     }
@@ -406,40 +405,62 @@ struct BodyWriter {
         }
     }
 
-    mutating func drawOutcome(_ outcome: TestOutcome, _ state: WizardState) {
-        let verdictStyle: Style =
-            switch outcome.verdict {
-            case .verifiedFull: Style(.good, bold: true)
-            case .verifiedCA, .encryptedUnverified: Style(.warning, bold: true)
-            case .unencrypted, .failed: Style(.danger, bold: true)
+    static func verdictStyle(_ verdict: Verdict) -> Style {
+        switch verdict {
+        case .verifiedFull: Style(.good, bold: true)
+        case .verifiedCA, .encryptedUnverified: Style(.warning, bold: true)
+        case .unencrypted, .failed: Style(.danger, bold: true)
+        }
+    }
+
+    static func verdictMark(_ verdict: Verdict) -> String {
+        switch verdict {
+        case .verifiedFull: "✓"
+        case .failed: "✗"
+        default: "!"
+        }
+    }
+
+    mutating func drawOutcome(_ report: Report, _ state: WizardState) {
+        paragraph(
+            Self.verdictMark(report.verdict) + " " + report.verdict.rawValue + " — " + report.verdict.explanation,
+            style: Self.verdictStyle(report.verdict))
+        if report.connected {
+            var tls: [String] = []
+            if let facts = report.tls {
+                tls += [facts.protocol, facts.cipher, facts.bits.map { "\($0)-bit" }].compactMap { $0 }
             }
-        let mark = outcome.verdict == .verifiedFull ? "✓ " : outcome.isConnected ? "! " : "✗ "
-        paragraph(mark + outcome.verdict.rawValue + " — " + outcome.verdict.explanation, style: verdictStyle)
-        if outcome.isConnected {
-            let tls = outcome.facts.map(\.value).joined(separator: " · ")
-            if !tls.isEmpty { paragraph(tls, indent: 2) }
-            for fact in outcome.certificate { self.fact(fact.label, fact.value) }
-            for warning in outcome.warnings { paragraph("! " + warning, style: .warning, indent: 2) }
+            if let version = report.serverVersion { tls.append("PostgreSQL " + (version.split(separator: " ").first.map(String.init) ?? version)) }
+            if !tls.isEmpty { paragraph(tls.joined(separator: " · "), indent: 2) }
+            if let certificate = report.certificate {
+                fact("Certificate", certificate.subject)
+                fact("Issued by", certificate.issuer)
+                if !certificate.san.isEmpty { fact("Names", certificate.san.joined(separator: ", ")) }
+                let days = certificate.daysLeft(now: report.now)
+                fact("Valid until", "\(UTCTime.date(certificate.notAfter)) (\(days) days left)", style: days < 30 ? .warning : .plain)
+            }
+            for warning in report.warnings { paragraph("! " + warning, style: .warning, indent: 2) }
+            if hasRoom { paragraph("Press Enter for the outputs.", style: .muted, indent: 2) }
             return
         }
-        if let diagnosis = outcome.diagnosis {
-            paragraph(diagnosis.code + ": " + diagnosis.summary, style: .bold, indent: 2)
-            paragraph("Fix: " + diagnosis.fix, indent: 2)
-        }
+        paragraph(report.diagnosis.code.rawValue + ": " + report.diagnosis.summary, style: .bold, indent: 2)
+        paragraph("Fix: " + report.diagnosis.fix, indent: 2)
         if state.isAskingForPassword {
             blank()
-            field("Password", state.password, focused: true, masking: state.isPasswordRevealed ? [] : Set(state.password.characters.indices), note: "the server asks for one · Enter tests again")
+            field(
+                "Password", state.password, focused: true,
+                masking: state.isPasswordRevealed ? [] : Set(state.password.characters.indices),
+                note: "the server asks for one · Enter tests again")
         } else if let target = state.fixStep {
-            paragraph("Press f to go to \(target.title), r to test again, Enter to see the outputs anyway.", style: .muted, indent: 2)
+            paragraph("Press f to go to \(target.title), r to test again, Enter for the outputs anyway.", style: .muted, indent: 2)
         }
     }
 
     mutating func drawOutputs(_ state: WizardState) {
-        if case .finished(let outcome) = state.test {
-            let style: Style = outcome.verdict == .verifiedFull ? Style(.good) : Style(.warning)
+        if case .finished(let report) = state.test {
             screen.put(
-                (outcome.verdict == .verifiedFull ? "✓ " : "! ") + outcome.verdict.rawValue, row: row - 1,
-                column: left + 20, style: style, width: width - 20)
+                "tested: " + Self.verdictMark(report.verdict) + " " + report.verdict.rawValue, row: row - 1,
+                column: left + 12, style: Self.verdictStyle(report.verdict), width: width - 12)
         }
         let kinds = OutputKind.allCases
         let rows = (kinds.count + 1) / 2
@@ -456,7 +477,7 @@ struct BodyWriter {
             state.password.isEmpty ? "no password entered: PGPASSWORD or ~/.pgpass supply it"
             : state.includesPassword ? "password included (p leaves it out)" : "password left out (p includes it)"
         line(passwordNote, style: state.carriesPassword ? .warning : .muted)
-        line(state.selectedOutput.usage, style: .muted)
+        paragraph(state.selectedOutput.usage, style: .muted)
 
         let previewTop = row
         let statusRows = 2
@@ -479,8 +500,7 @@ struct BodyWriter {
         case .failure(let error):
             paragraph("✗ " + error.description, style: .danger)
         }
-        if case .finished(let outcome) = state.test, case .success(let settings) = state.settings() {
-            _ = outcome
+        if case .success(let settings) = state.settings() {
             let notices = SecurityPolicy.hardened(settings, sslmodeIsExplicit: true, defaultRootCertificate: nil).notices
             if let warning = notices.first(where: { $0.hasPrefix("warning") }), row < bottom - 1 {
                 line(warning, style: .warning)

@@ -84,23 +84,22 @@ extension WizardState {
     }
 
     /// The step whose answer a failed test points at.
-    public static func stepFixing(diagnosis code: String) -> Step? {
+    public static func stepFixing(_ code: DiagnosisCode) -> Step? {
         switch code {
-        case "root-cert-missing", "cert-untrusted": .rootCertificate
-        case "hostname-mismatch", "host-unknown", "connection-refused", "timeout", "not-postgres", "cert-expired",
-            "cert-not-yet-valid":
+        case .rootCertMissing, .certUntrusted: .rootCertificate
+        case .hostnameMismatch, .hostUnknown, .connectionRefused, .timeout, .notPostgres, .certExpired, .certNotYetValid:
             .host
-        case "auth-failed", "no-password": .user
-        case "database-missing": .database
-        case "server-no-ssl", "ssl-required-by-server": .sslMode
-        case "unsupported-option": .start
-        default: nil
+        case .authFailed, .noPassword, .accessDenied: .user
+        case .databaseMissing: .database
+        case .serverNoSSL, .sslRequiredByServer: .sslMode
+        case .unsupportedOption: .start
+        case .ok, .unknown: nil
         }
     }
 
     public var fixStep: Step? {
-        guard case .finished(let outcome) = test, let diagnosis = outcome.diagnosis, !outcome.isConnected else { return nil }
-        return Self.stepFixing(diagnosis: diagnosis.code)
+        guard case .finished(let report) = test, !report.connected else { return nil }
+        return Self.stepFixing(report.diagnosis.code)
     }
 
     // MARK: Setting up
@@ -231,12 +230,10 @@ extension WizardState {
         switch event {
         case .resized:
             return []
-        case .testFinished(let id, let outcome):
+        case .testFinished(let id, let report):
             guard case .running(let running) = test, running == id else { return [] }
-            test = .finished(outcome)
-            if !outcome.isConnected, password.isEmpty,
-                ["no-password", "auth-failed"].contains(outcome.diagnosis?.code)
-            {
+            test = .finished(report)
+            if !report.connected, password.isEmpty, [.noPassword, .authFailed].contains(report.diagnosis.code) {
                 isAskingForPassword = true
             }
             return []
@@ -380,6 +377,8 @@ extension WizardState {
             go(to: .review)
             return startTest()
         default:
+            // Typing a path anywhere in the list means "a custom file".
+            if selectedRootChoice != .custom, case .character = key { rootSelection = count - 1 }
             if selectedRootChoice == .custom, customRootPath.handle(key) { checkCustomRoot() }
         }
         return []

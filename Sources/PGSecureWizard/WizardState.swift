@@ -79,7 +79,7 @@ public struct StatusMessage: Hashable, Sendable {
 public enum TestStatus: Sendable, Equatable {
     case notRun
     case running(id: Int)
-    case finished(TestOutcome)
+    case finished(Report)
 }
 
 /// The outputs step's file dialog: ask for a path, then (if the file exists) whether to overwrite it.

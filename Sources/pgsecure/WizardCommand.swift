@@ -1,13 +1,55 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import PGSecureLibPQ
+import PGSecureModel
+import PGSecureTerminal
+import PGSecureWizard
+
+extension OutputKind {
+    static var emitNames: String { allCases.map(\.emitName).joined(separator: "|") }
+}
 
 struct WizardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "wizard", abstract: "Walk through the settings interactively, test them, and copy the result.")
+        commandName: "wizard", abstract: "Walk through the settings interactively, test them, and copy the result.",
+        discussion: """
+            Draws on the terminal (/dev/tty) and answers on stdout: on finishing, the chosen output is printed after
+            the terminal is restored, so these work:
+              eval "$(pgsecure wizard --emit env)"
+              pgsecure wizard --emit env > db.env
+            Without a terminal, use pgsecure url|conninfo|env|snippet|test.
+            """)
     @Argument(help: ArgumentHelp("A connection string to start from.", valueName: "connstring")) var connectionString: String?
+    @Option(help: ArgumentHelp("The output printed on finishing: \(OutputKind.emitNames).", valueName: "output"))
+    var emit: String?
+
+    func validate() throws {
+        if let emit, OutputKind(emitName: emit) == nil {
+            throw ValidationError("--emit: unknown output \"\(emit)\"; use one of \(OutputKind.emitNames)")
+        }
+    }
 
     func run() throws {
-        throw InputErrorExit.wizardNotYetAvailable
+        let environment = Console.environment
+        let context = WizardContext(
+            environment: environment,
+            parseConnectionString: { text in Result { () throws(InputError) in try LibPQ.parse(text) } },
+            rootCandidates: RootCertificateStore.discover(environment: environment),
+            inspectRootFile: { path in RootCertificateStore.inspect(path: path, source: "custom") },
+            libpqVersion: LibPQ.version,
+            emit: emit.flatMap(OutputKind.init(emitName:)))
+        let state = WizardState(context: context, connectionString: connectionString)
+        let exit: WizardExit
+        do {
+            exit = try WizardApp.run(state, environment: environment) { settings in
+                await ConnectionTester.test(settings, environment: environment)
+            }
+        } catch {
+            PGSecure.fail(error.description)
+        }
+        if let output = exit.output { Console.output(output) }
+        Glibc.exit(exit.status)
     }
 }
-
-enum InputErrorExit: Error { case wizardNotYetAvailable }

@@ -1,0 +1,169 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import PGSecureWizard
+
+enum Clipboard {
+    /// `ESC ] 52 ; c ; <base64> BEL`: the terminal (or tmux with set-clipboard on) puts it on the clipboard.
+    static func osc52(_ text: String) -> [UInt8] {
+        Array("\u{1b}]52;c;".utf8) + base64(Array(text.utf8)) + [7]
+    }
+
+    static func base64(_ bytes: [UInt8]) -> [UInt8] {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let chunk = bytes[index..<min(index + 3, bytes.count)]
+            let value = chunk.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (16 - 8 * UInt32($1.offset)) }
+            for position in 0..<4 {
+                result.append(position <= chunk.count ? alphabet[Int(value >> (18 - 6 * UInt32(position)) & 63)] : UInt8(ascii: "="))
+            }
+            index += 3
+        }
+        return result
+    }
+
+    /// Feeds the text to every clipboard helper that can work here; returns the names of those that did.
+    static func copyWithHelpers(_ text: String, environment: [String: String]) -> [String] {
+        var helpers: [(name: String, arguments: [String])] = []
+        if environment["WAYLAND_DISPLAY"] != nil { helpers.append(("wl-copy", [])) }
+        if environment["DISPLAY"] != nil { helpers.append(("xclip", ["-selection", "clipboard"])) }
+        helpers.append(("pbcopy", []))
+        // Inside tmux, its paste buffer too (prefix-] pastes; -w also forwards to the outer clipboard).
+        if environment["TMUX"] != nil { helpers.append(("tmux", ["load-buffer", "-w", "-"])) }
+        var used: [String] = []
+        for helper in helpers {
+            guard let path = Subprocess.find(helper.name, environment: environment) else { continue }
+            if Subprocess.run(path, helper.arguments, input: Array(text.utf8)) == 0 {
+                used.append(helper.name == "tmux" ? "tmux buffer" : helper.name)
+            }
+        }
+        return used
+    }
+}
+
+enum Subprocess {
+    static func find(_ name: String, environment: [String: String]) -> String? {
+        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = directory + "/" + name
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// Runs a program with `input` on its stdin and stdout/stderr to /dev/null; returns its exit status.
+    static func run(_ path: String, _ arguments: [String], input: [UInt8]) -> Int32 {
+        var pipeEnds: [Int32] = [-1, -1]
+        guard pipe(&pipeEnds) == 0 else { return -1 }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipeEnds[0], 0)
+        posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        close(pipeEnds[0])
+        guard spawned == 0 else {
+            close(pipeEnds[1])
+            return -1
+        }
+        var remaining = input[...]
+        while !remaining.isEmpty {
+            let written = remaining.withUnsafeBytes { write(pipeEnds[1], $0.baseAddress, $0.count) }
+            if written <= 0 { if errno == EINTR { continue } else { break } }
+            remaining = remaining.dropFirst(written)
+        }
+        close(pipeEnds[1])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+    }
+}
+
+enum FileWriter {
+    /// Creates the file (never replacing one unless `overwrite`), with `permissions` even if it existed.
+    static func write(_ contents: String, to path: String, permissions: Int, overwrite: Bool) -> FileWriteResult {
+        var flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW
+        flags |= overwrite ? O_TRUNC : O_EXCL
+        let descriptor = open(path, flags, mode_t(permissions))
+        guard descriptor >= 0 else {
+            if errno == EEXIST { return .exists(path: path) }
+            return .failed(path: path, message: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        // An existing file keeps its old mode through O_TRUNC; a password must not stay world-readable.
+        if fchmod(descriptor, mode_t(permissions)) != 0 {
+            return .failed(path: path, message: String(cString: strerror(errno)))
+        }
+        var remaining = Array(contents.utf8)[...]
+        while !remaining.isEmpty {
+            let written = remaining.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return .failed(path: path, message: String(cString: strerror(errno)))
+            }
+            remaining = remaining.dropFirst(written)
+        }
+        return .written(path: path, permissions: permissions)
+    }
+}
+
+/// PGSECURE_BENCH_TIMINGS=FILE: append `first_frame_ms` (from PGSECURE_BENCH_LAUNCH_NS, a CLOCK_REALTIME stamp
+/// taken just before exec, else from process start) and `repaint_ms` per key batch. Off when unset.
+final class BenchTimings {
+    private let file: String?
+    private let launch: UInt64?
+
+    init(environment: [String: String]) {
+        file = environment["PGSECURE_BENCH_TIMINGS"].flatMap { $0.isEmpty ? nil : $0 }
+        launch = environment["PGSECURE_BENCH_LAUNCH_NS"].flatMap { UInt64($0) }
+    }
+
+    static func now(_ clock: clockid_t = CLOCK_MONOTONIC) -> UInt64 {
+        var spec = timespec()
+        clock_gettime(clock, &spec)
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+    }
+
+    func firstFrame() {
+        guard file != nil else { return }
+        let elapsed: UInt64
+        if let launch {
+            elapsed = Self.now(CLOCK_REALTIME) &- launch
+        } else {
+            var usage = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &usage)
+            elapsed = UInt64(usage.tv_sec) * 1_000_000_000 + UInt64(usage.tv_nsec)
+        }
+        append("first_frame_ms \(milliseconds(elapsed))")
+    }
+
+    func repaint(since start: UInt64) {
+        guard file != nil else { return }
+        append("repaint_ms \(milliseconds(Self.now() - start))")
+    }
+
+    private func milliseconds(_ nanoseconds: UInt64) -> String {
+        let micro = nanoseconds / 1000
+        let fraction = String(micro % 1000)
+        return "\(micro / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+
+    private func append(_ line: String) {
+        guard let file else { return }
+        let descriptor = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return }
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+    }
+}
