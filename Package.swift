@@ -9,7 +9,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -36,10 +35,7 @@ let package = Package(
             ]
         ),
         // Pure core: settings, sslmode knowledge, every output format. No C, no I/O.
-        .target(
-            name: "PGSecureModel",
-            dependencies: ["PGSecureResources", .product(name: "Mustache", package: "swift-mustache")]
-        ),
+        .target(name: "PGSecureModel", dependencies: ["PGSecureResources"]),
         // The only code that talks to libpq and OpenSSL: parsing, root stores, the connection tester.
         .target(name: "PGSecureLibPQ", dependencies: ["PGSecureModel", "CLibPQ", "COpenSSL"]),
         // Pure wizard core: state, events, update, render into a screen value.

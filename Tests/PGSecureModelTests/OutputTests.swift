@@ -115,3 +115,28 @@ struct OutputTests {
         #expect(text.hasPrefix("psql 'postgresql://alex@db.example.com:5432/app?sslmode=verify-full&"))
     }
 }
+
+@Suite("Snippet templates")
+struct TemplateTests {
+    @Test func sectionsRowsAndStandaloneLines() {
+        let template = Template("""
+            start {{{a}}}
+            {{#rows}}
+              {{name}}={{value}} ({{a}})
+            {{/rows}}
+            {{^flag}}
+            no flag
+            {{/flag}}
+            {{#flag}}never{{/flag}}end
+            """)
+        let text = template.render([
+            "a": .text("<&>"), "flag": .flag(false),
+            "rows": .rows([["name": .text("x"), "value": .text("1")], ["name": .text("y"), "value": .text("2")]]),
+        ])
+        #expect(text == "start <&>\n  x=1 (<&>)\n  y=2 (<&>)\nno flag\nend")
+    }
+
+    @Test func emptyRowsAndMissingValues() {
+        #expect(Template("{{^rows}}none{{/rows}}[{{missing}}]").render(["rows": .rows([])]) == "none[]")
+    }
+}

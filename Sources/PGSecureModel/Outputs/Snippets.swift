@@ -1,4 +1,3 @@
-import Mustache
 import PGSecureResources
 
 /// The clients pgsecure writes a complete, runnable program or command for.
@@ -28,24 +27,19 @@ extension ConnectionSettings {
     /// The password appears only if the settings carry one; callers drop it unless the user asked.
     public func snippet(for client: SnippetClient) throws(InputError) -> RenderedOutput {
         var warnings: [String] = []
-        let context: [String: Any]
+        var context: [String: TemplateValue] = [
+            "includesPassword": .flag(password != nil),
+            "systemRootNote": .flag(sslrootcert == systemRootCertificate),
+        ]
         switch client {
         case .psql:
-            context = ["target": Quoting.posixShell(uri)]
+            context["target"] = .text(Quoting.posixShell(uri))
         case .psycopg2:
-            context = [
-                "includesPassword": password != nil,
-                "systemRootNote": sslrootcert == systemRootCertificate,
-                "parameters": options.map { ["keyword": $0.keyword, "value": Quoting.python($0.value)] },
-            ]
+            context["parameters"] = .rows(options.map { ["keyword": .text($0.keyword), "value": .text(Quoting.python($0.value))] })
         case .jdbc:
             let (url, properties) = try jdbcURLAndProperties(warnings: &warnings)
-            context = [
-                "includesPassword": password != nil,
-                "systemRootNote": sslrootcert == systemRootCertificate,
-                "url": Quoting.java(url),
-                "properties": properties.map { ["name": Quoting.java($0.keyword), "value": Quoting.java($0.value)] },
-            ]
+            context["url"] = .text(Quoting.java(url))
+            context["properties"] = .rows(properties.map { ["name": .text(Quoting.java($0.keyword)), "value": .text(Quoting.java($0.value))] })
         }
         return RenderedOutput(text: SnippetTemplates.render(client, context), warnings: warnings)
     }
@@ -100,14 +94,9 @@ extension ConnectionSettings {
     ]
 }
 
-/// The snippet templates in Resources/snippets, parsed once.
+/// The snippet templates in Resources/snippets.
 enum SnippetTemplates {
-    static func render(_ client: SnippetClient, _ context: [String: Any]) -> String {
-        let source = String(decoding: EmbeddedResources.snippetTemplates[client.rawValue]!, as: UTF8.self)
-        do {
-            return try MustacheTemplate(string: source).render(context)
-        } catch {
-            fatalError("Resources/snippets/\(client.rawValue).mustache is malformed: \(error)")
-        }
+    static func render(_ client: SnippetClient, _ context: [String: TemplateValue]) -> String {
+        Template(String(decoding: EmbeddedResources.snippetTemplates[client.rawValue]!, as: UTF8.self)).render(context)
     }
 }
