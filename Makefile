@@ -8,7 +8,7 @@ RUN_PACKAGES := pkg-config libpq-dev libssl-dev libncurses-dev ca-certificates
 # What the tests need besides: a real PostgreSQL server, openssl for the lab's PKI, real shells, real clients, tmux.
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 openssl dash bash zsh fish tmux procps \
 	openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-psycopg2
-BENCH_PACKAGES := $(TEST_PACKAGES) hyperfine valgrind
+BENCH_PACKAGES := $(TEST_PACKAGES) hyperfine time
 
 RELEASE_FLAGS := -c release --static-swift-stdlib
 PREFIX ?= /usr/local
@@ -48,7 +48,11 @@ install: release
 # Every test: unit, property, the CLI as a process, real shells and clients, the TLS lab, the wizard through tmux.
 test: test-deps
 	swift build --build-tests
-	swift test --skip-build --parallel
+	Tests/lab/with-lab swift test --skip-build --parallel
+
+# The TLS lab for a person: prints the exact `pgsecure test` / `pgsecure wizard` commands; Ctrl-C stops it.
+demo: test-deps build
+	Tests/lab/demo .build/debug/pgsecure
 
 bench: bench-deps release
 	bench/run
