@@ -191,7 +191,7 @@ public enum Diagnose {
 
     /// The text after libpq's `connection to server at ... failed: ` prefix.
     static func reason(from line: String) -> String {
-        guard let range = line.range(of: " failed: ") else { return line.trimmingWhitespace }
+        guard let range = line.firstRange(of: " failed: ") else { return line.trimmingWhitespace }
         return String(line[range.upperBound...]).trimmingWhitespace
     }
 
