@@ -321,9 +321,10 @@ struct BodyWriter {
             let titleStyle = isSelected ? Style(.accent, bold: true, reverse: true) : .plain
             switch choice {
             case .bundle(let candidate):
-                screen.put(candidate.path, row: row, column: left + 2, style: titleStyle, width: width - 2)
+                let used = screen.put(candidate.path, row: row, column: left + 2, style: titleStyle, width: width - 2)
+                screen.put("  " + candidate.source, row: row, column: left + 2 + used, style: .muted, width: max(0, width - 2 - used))
                 row += 1
-                var facts: [(String, Style)] = [(candidate.source, .muted)]
+                var facts: [(String, Style)] = []
                 if let problem = WizardState.rootProblem(candidate) {
                     facts.append(("✗ " + problem.replacing("\"\(candidate.path)\" ", with: ""), .danger))
                 } else {

@@ -87,10 +87,13 @@ extension TextInput {
         if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
             guard let schemeEnd = (0..<max(0, chars.count - 2)).first(where: { chars[$0] == ":" && chars[$0 + 1] == "/" && chars[$0 + 2] == "/" }) else { return [] }
             let start = schemeEnd + 3
-            guard let at = (start..<chars.count).first(where: { chars[$0] == "@" || chars[$0] == "/" }), chars[at] == "@",
-                let colon = (start..<at).first(where: { chars[$0] == ":" })
-            else { return [] }
-            return Set((colon + 1)..<at)
+            // `user:secret@host` once the @ is there; while it is being typed (`user:sec`), a colon with no `/` or `@`
+            // after it may start a password, so it is masked too. `host:5432/db` (a / and no @) is a port.
+            let end = (start..<chars.count).first(where: { chars[$0] == "@" || chars[$0] == "/" })
+            if let end, chars[end] == "/" { return [] }
+            let stop = end ?? chars.count
+            guard let colon = (start..<stop).first(where: { chars[$0] == ":" }) else { return [] }
+            return Set((colon + 1)..<stop)
         }
         var index = 0
         while index < chars.count {
