@@ -242,6 +242,12 @@ enum SignalFlag {
 
     static func install() {
         received = 0
+        // A parent may have started us with these blocked (threads of Dispatch and Swift concurrency block most
+        // signals, and children inherit the mask): unblock them, or SIGTERM and SIGHUP would never arrive.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signal in handled { sigaddset(&unblock, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for signal in handled {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in SignalFlag.received = number }

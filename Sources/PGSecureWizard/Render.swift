@@ -507,7 +507,14 @@ struct BodyWriter {
                 line(warning, style: .warning)
             }
         }
-        row = max(row, bottom - 1)
+        // Prompts and confirmations sit at the bottom of the body, where the eye ends up after acting.
+        let statusLines: Int =
+            switch state.filePrompt {
+            case .path: 2
+            case .confirmOverwrite(let path): DisplayWidth.wrapped("\(path) exists. Overwrite it? y/n", to: width).count
+            case nil: state.status.map { DisplayWidth.wrapped($0.text, to: width).count } ?? 0
+            }
+        row = max(row, bottom - statusLines + 1)
         switch state.filePrompt {
         case .path(let input):
             guard row <= bottom else { return }

@@ -1,0 +1,326 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+/// The binary under test: the package's debug build, unless PGSECURE_WIZARD_BINARY names another build of it.
+let wizardBinary = ProcessInfo.processInfo.environment["PGSECURE_WIZARD_BINARY"].flatMap { $0.isEmpty ? nil : $0 } ?? pgsecureBinary
+
+/// The real wizard in a real terminal: tmux runs `pgsecure` in a detached 80×24 pane; tests type keys and read the
+/// pane. Every wait polls `capture-pane` against a deadline (no fixed sleeps).
+@Suite("Wizard through tmux", .serialized)
+struct WizardTmuxTests {
+    @Test("A whole walk against the lab reaches verified-full and shows the CLI's URI; the password never shows")
+    func fullWalk() throws {
+        let lab = try TLSLab.load()
+        let session = try WizardSession(command: [wizardBinary])
+        defer { session.close() }
+        try session.waitFor("Paste a connection string")
+        session.keys("Enter")
+        try session.waitFor("Where is the server?")
+        session.type("localhost")
+        session.keys("Tab")
+        session.type(String(lab.port("good")))
+        session.keys("Enter")
+        try session.waitFor("Who connects?")
+        session.type(lab.user)
+        session.keys("Tab")
+        session.type(lab.password)
+        try session.waitFor("Password  hidden")
+        session.keys("Enter")
+        try session.waitFor("Which database?")
+        session.type("postgres")
+        session.keys("Enter")
+        try session.waitFor("How much should the connection prove?")
+        session.keys("Enter")
+        try session.waitFor("Which roots should vouch")
+        session.type(lab.rootCertificate)
+        try session.waitFor("1 certificate")
+        session.keys("Enter")
+        let review = try session.waitFor("verified-full", timeout: 20)
+        #expect(review.contains("TLSv1.3"))
+        #expect(review.contains("DNS:localhost"))
+        session.keys("Enter")
+        let outputs = try session.waitFor("tested: ✓ verified-full")
+
+        let cli = try run(
+            wizardBinary, ["url"] + lab.fields("good") + ["--sslrootcert", lab.rootCertificate, "--sslmode", "verify-full", "--quiet"],
+            environment: ["PATH": "/usr/bin:/bin", "HOME": session.home.path])
+        let uri = cli.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(uri.hasPrefix("postgresql://\(lab.user)@localhost:\(lab.port("good"))/postgres?sslmode=verify-full"))
+        #expect(WizardSession.preview(of: outputs) == uri)
+
+        session.keys("Enter")
+        let finished = try session.waitFor("EXITED 0")
+        #expect(finished.replacingOccurrences(of: "\n", with: "").contains(uri))
+        #expect(session.captures.count > 5)
+        #expect(!session.captures.contains { $0.contains(lab.password) }, "the password appeared on a captured screen")
+    }
+
+    @Test("Resizing mid-walk redraws at the new size, asks for room below the minimum, and keeps what was typed")
+    func resize() throws {
+        _ = try TLSLab.load()
+        let session = try WizardSession(command: [wizardBinary])
+        defer { session.close() }
+        try session.waitFor("Paste a connection string")
+        session.keys("Enter")
+        try session.waitFor("Where is the server?")
+        session.type("db.example.com")
+        try session.waitFor("db.example.com")
+        session.tmux(["resize-window", "-t", session.target, "-x", "120", "-y", "40"])
+        let wide = try session.waitFor { screen in screen.split(separator: "\n").first?.hasSuffix("step 2 of 8") == true && screen.split(separator: "\n", omittingEmptySubsequences: false).count >= 40 }
+        #expect(wide.contains("db.example.com"))
+        session.tmux(["resize-window", "-t", session.target, "-x", "50", "-y", "12"])
+        try session.waitFor("make the terminal at least 60×16")
+        session.tmux(["resize-window", "-t", session.target, "-x", "80", "-y", "24"])
+        let back = try session.waitFor("Where is the server?")
+        #expect(back.contains("db.example.com"))
+        session.keys("C-c")
+        try session.waitFor("EXITED 130")
+    }
+
+    @Test("Ctrl-C mid-walk quits with 130 and leaves the terminal sane (echo, icanon)")
+    func controlC() throws {
+        _ = try TLSLab.load()
+        let session = try WizardSession(command: [wizardBinary])
+        defer { session.close() }
+        try session.waitFor("Paste a connection string")
+        session.keys("Enter")
+        try session.waitFor("Where is the server?")
+        session.type("half-typed")
+        try session.waitFor("half-typed")
+        session.keys("C-c")
+        let after = try session.waitFor("STTY-DONE")
+        #expect(after.contains("EXITED 130"))
+        try WizardSession.expectSaneTerminal(after)
+    }
+
+    @Test("SIGTERM and SIGHUP restore the terminal too", arguments: [("TERM", 143), ("HUP", 129)])
+    func signals(signal: String, status: Int) throws {
+        _ = try TLSLab.load()
+        let session = try WizardSession(command: [wizardBinary])
+        defer { session.close() }
+        try session.waitFor("Paste a connection string")
+        let pid = try String(contentsOf: session.pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try run("/bin/kill", ["-\(signal)", pid])
+        let after = try session.waitFor("STTY-DONE")
+        #expect(after.contains("EXITED \(status)"))
+        try WizardSession.expectSaneTerminal(after)
+    }
+
+    @Test("--emit env: the chosen output goes to stdout after the terminal is restored; the UI stays on the tty")
+    func emitEnv() throws {
+        let lab = try TLSLab.load()
+        let conninfo = "host=localhost port=\(lab.port("good")) user=\(lab.user) dbname=postgres sslrootcert=\(lab.rootCertificate)"
+        let session = try WizardSession(command: [wizardBinary, "wizard", conninfo, "--emit", "env"], stdoutFile: true)
+        defer { session.close() }
+        // The string prefilled every field: Enter through host, user, database, SSL mode and root certificate.
+        try session.waitFor("Where is the server?")
+        for question in ["Who connects?", "Which database?", "How much should the connection prove?", "Which roots should vouch"] {
+            session.keys("Enter")
+            try session.waitFor(question)
+        }
+        session.keys("Enter")
+        // No password was given: the review asks for it and tests again.
+        try session.waitFor("the server asks for one", timeout: 20)
+        session.type(lab.password)
+        session.keys("Enter")
+        try session.waitFor("verified-full", timeout: 20)
+        session.keys("Enter")
+        let outputs = try session.waitFor("tested: ✓ verified-full")
+        #expect(outputs.contains("▸ env: sh, bash, zsh"))
+        session.keys("Enter")
+        try session.waitFor("EXITED 0")
+        let written = try String(contentsOf: session.stdoutFile!, encoding: .utf8)
+        let cli = try run(
+            wizardBinary, ["env"] + lab.fields("good") + ["--sslrootcert", lab.rootCertificate, "--quiet"],
+            environment: ["PATH": "/usr/bin:/bin", "HOME": session.home.path])
+        #expect(written == cli.stdout)
+        #expect(written.contains("export PGSSLMODE='verify-full'"))
+        #expect(!written.contains("\u{1b}"), "terminal control sequences leaked into stdout")
+        #expect(!session.captures.contains { $0.contains(lab.password) })
+    }
+
+    @Test("Copy puts the output on the clipboard (tmux buffer inside tmux) and says so; write asks before overwriting")
+    func copyAndWrite() throws {
+        let lab = try TLSLab.load()
+        let conninfo = "host=localhost port=\(lab.port("good")) user=\(lab.user) password=\(lab.password) dbname=postgres sslrootcert=\(lab.rootCertificate)"
+        let session = try WizardSession(command: [wizardBinary, "wizard", conninfo, "--emit", "conninfo"])
+        defer { session.close() }
+        try session.waitFor("Where is the server?")
+        for _ in 0..<5 { session.keys("Enter") }
+        try session.waitFor("verified-full", timeout: 20)
+        session.keys("Enter")
+        try session.waitFor("tested: ✓ verified-full")
+        session.keys("c")
+        try session.waitFor("Copied key=value to the clipboard")
+        let buffer = session.tmuxOutput(["show-buffer"])
+        #expect(buffer.hasPrefix("host='localhost'"))
+        #expect(!buffer.contains(lab.password))
+
+        let file = session.home.appendingPathComponent("conn.txt").path
+        FileManager.default.createFile(atPath: file, contents: Data("old\n".utf8))
+        session.keys("w")
+        try session.waitFor("Write to:")
+        session.keys("C-u")
+        session.type(file)
+        session.keys("Enter")
+        try session.waitFor("Overwrite it? y/n")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "old\n")
+        session.keys("y")
+        try session.waitFor("✓ Wrote")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == buffer)
+
+        // With the password: 0600.
+        session.keys("p")
+        session.keys("w")
+        try session.waitFor("mode 0600")
+        session.keys("C-u")
+        session.type(file + ".secret")
+        session.keys("Enter")
+        try session.waitFor("(mode 600)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: file + ".secret")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(try String(contentsOfFile: file + ".secret", encoding: .utf8).contains(lab.password))
+        #expect(!session.captures.contains { $0.contains(lab.password) })
+        session.keys("C-c")
+        try session.waitFor("EXITED 130")
+    }
+
+    @Test("Without a terminal the wizard exits 2 and points to the non-interactive commands")
+    func noTerminal() throws {
+        let result = try run("/usr/bin/setsid", ["-w", wizardBinary], environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm"])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("pgsecure url|conninfo|env|snippet|test"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+}
+
+/// One tmux server (its own socket) running one pane with the wizard, killed on `close`.
+final class WizardSession {
+    let socket = "pgsecure-wizard-\(UUID().uuidString.prefix(8))"
+    let target = "wizard"
+    let home: URL
+    let pidFile: URL
+    let stdoutFile: URL?
+    private(set) var captures: [String] = []
+
+    /// Starts `command` in a clean environment (empty HOME, no PG* variables) inside an 80×24 pane.
+    /// After it exits the pane prints `EXITED <status>`, then `stty -a` and `STTY-DONE`, and stays open.
+    init(command: [String], width: Int = 80, height: Int = 24, stdoutFile: Bool = false) throws {
+        home = try makeEmptyHome()
+        pidFile = home.appendingPathComponent("pid")
+        self.stdoutFile = stdoutFile ? home.appendingPathComponent("stdout") : nil
+        let environment = ["PATH=/usr/bin:/bin", "HOME=\(home.path)", "TERM=screen", "LANG=C.UTF-8"]
+        let redirect = self.stdoutFile.map { " > " + Self.quote($0.path) } ?? ""
+        let script = "echo $$ > \(Self.quote(pidFile.path)); exec env -i \(environment.map(Self.quote).joined(separator: " ")) \(command.map(Self.quote).joined(separator: " "))\(redirect)"
+        let shell = "sh -c \(Self.quote(script)); echo \"EXITED $?\"; stty -a; echo STTY-DONE; sleep 600"
+        // Not through Foundation's Process: the tmux server daemonizes from this child (Process then never sees the
+        // end), and a test thread's blocked signal mask would be inherited by the server and the wizard.
+        let status = Self.spawnDetached(
+            "/usr/bin/tmux", ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "wizard", "-x", String(width), "-y", String(height), shell],
+            environment: Self.tmuxEnvironment)
+        guard status == 0 else {
+            throw WizardSessionError(description: "tmux new-session failed with status \(status)")
+        }
+        // tmux passes OSC 52 from the app to its own buffer only with set-clipboard on.
+        tmux(["set-option", "-g", "set-clipboard", "on"])
+    }
+
+    /// posix_spawn with stdio on /dev/null, no inherited descriptors, default signal handling and an empty mask.
+    static func spawnDetached(_ path: String, _ arguments: [String], environment: [String: String]) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in 0...2 {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, path, &actions, &attributes, argv, envp) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+    }
+
+    static let tmuxEnvironment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TERM": "screen"]
+
+    @discardableResult
+    func tmux(_ arguments: [String]) -> ProcessResult? {
+        try? run("/usr/bin/tmux", ["-L", socket] + arguments, environment: Self.tmuxEnvironment)
+    }
+
+    func tmuxOutput(_ arguments: [String]) -> String { tmux(arguments)?.stdout ?? "" }
+
+    func keys(_ names: String...) { tmux(["send-keys", "-t", target] + names) }
+
+    func type(_ text: String) { tmux(["send-keys", "-t", target, "-l", text]) }
+
+    func capture() -> String {
+        let screen = tmuxOutput(["capture-pane", "-p", "-t", target])
+        captures.append(screen)
+        return screen
+    }
+
+    @discardableResult
+    func waitFor(_ text: String, timeout: Double = 10) throws -> String {
+        try waitFor(timeout: timeout, description: text) { $0.contains(text) }
+    }
+
+    @discardableResult
+    func waitFor(timeout: Double = 10, description: String = "condition", _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = ""
+        while Date() < deadline {
+            screen = capture()
+            if condition(screen) { return screen }
+            usleep(20_000)  // poll interval, not a wait for something to happen
+        }
+        throw WizardSessionError(description: "waited \(timeout) s for \"\(description)\"; the screen was:\n\(screen)")
+    }
+
+    func close() {
+        tmux(["kill-server"])
+        try? FileManager.default.removeItem(at: home)
+    }
+
+    /// The outputs step's preview box: the lines after "┃ ", joined (the layout wraps long strings).
+    static func preview(of screen: String) -> String {
+        screen.split(separator: "\n").compactMap { line -> String? in
+            guard let bar = line.firstIndex(of: "┃") else { return nil }
+            return String(line[line.index(after: bar)...].dropFirst()).trimmingCharacters(in: .whitespaces)
+        }.joined()
+    }
+
+    /// `stty -a` (printed in the pane after the wizard exits) shows echo and icanon on: the tty was restored.
+    static func expectSaneTerminal(_ screen: String) throws {
+        let words = Set(screen.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+        #expect(words.contains("echo"), "stty -a shows -echo: \(screen)")
+        #expect(words.contains("icanon"), "stty -a shows -icanon: \(screen)")
+        #expect(!words.contains("-echo"))
+        #expect(!words.contains("-icanon"))
+    }
+
+    static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+struct WizardSessionError: Error, CustomStringConvertible {
+    let description: String
+}
