@@ -44,10 +44,12 @@ struct Layout {
     func drawFrame(_ state: WizardState, on screen: inout Screen) {
         let titleStyle = Style(.accent, reverse: true)
         screen.paint(row: 0, from: 0, to: size.width, style: titleStyle)
-        screen.put(" pgsecure ", row: 0, column: 0, style: Style(.accent, bold: true, reverse: true))
-        screen.put("· connect to PostgreSQL, verified", row: 0, column: 10, style: titleStyle)
         let position = "step \(state.step.rawValue + 1) of \(Step.allCases.count)" + (hasSidebar ? "" : " · \(state.step.title)") + " "
-        screen.put(position, row: 0, column: size.width - DisplayWidth.of(position), style: titleStyle)
+        let positionWidth = DisplayWidth.of(position)
+        screen.put(" pgsecure ", row: 0, column: 0, style: Style(.accent, bold: true, reverse: true))
+        let tagline = DisplayWidth.truncated("· connect to PostgreSQL, verified", to: max(0, size.width - positionWidth - 12))
+        screen.put(tagline, row: 0, column: 10, style: titleStyle)
+        screen.put(position, row: 0, column: size.width - positionWidth, style: titleStyle)
 
         if hasSidebar {
             for (index, step) in Step.allCases.enumerated() {
@@ -126,7 +128,7 @@ struct Layout {
             ("Enter", "accept this step and move on"),
             ("Esc", "go back one step"),
             ("Tab", "next field (Shift-Tab: previous)"),
-            ("↑ ↓  j k", "move in lists (j/k outside text fields)"),
+            ("↑ ↓  j k", "move in lists"),
             ("Ctrl-R", "reveal or hide the password"),
             ("Ctrl-U", "clear the field before the cursor"),
             ("← → Home End", "move in a text field"),
@@ -136,8 +138,9 @@ struct Layout {
             ("Ctrl-C", "quit; the terminal is restored"),
         ]
         let width = min(size.width - 4, 56)
-        let height = min(size.height - 2, lines.count + 4)
-        let top = max(1, (size.height - height) / 2)
+        let height = min(size.height - 1, lines.count + 4)
+        let top = max(0, (size.height - height) / 2)
+        let padding = height >= lines.count + 4 ? 2 : 1
         let left = max(0, (size.width - width) / 2)
         screen.clear(row: top, column: left, width: width, height: height)
         let border = Style(.accent)
@@ -148,9 +151,9 @@ struct Layout {
         }
         screen.put("╰" + String(repeating: "─", count: width - 2) + "╯", row: top + height - 1, column: left, style: border)
         screen.put(" Keys ", row: top, column: left + 2, style: Style(.accent, bold: true))
-        for (offset, (key, action)) in lines.prefix(height - 4).enumerated() {
-            screen.put(key, row: top + 2 + offset, column: left + 2, style: Style(.accent, bold: true))
-            screen.put(action, row: top + 2 + offset, column: left + 17, style: .plain, width: width - 19)
+        for (offset, (key, action)) in lines.prefix(height - 2 * padding).enumerated() {
+            screen.put(key, row: top + padding + offset, column: left + 2, style: Style(.accent, bold: true))
+            screen.put(action, row: top + padding + offset, column: left + 17, style: .plain, width: width - 19)
         }
     }
 }
