@@ -188,6 +188,42 @@ struct WizardTmuxTests {
         try session.waitFor("EXITED 130")
     }
 
+    @Test("UTF-8 input and display: a CJK database name is typed, shown, and percent-encoded in the preview")
+    func unicodeInput() throws {
+        _ = try TLSLab.load()
+        let session = try WizardSession(command: [wizardBinary, "host=db.example.com user=алиса"])
+        defer { session.close() }
+        try session.waitFor("Where is the server?")
+        session.keys("Enter")
+        let user = try session.waitFor("Who connects?")
+        #expect(user.contains("алиса"))
+        session.keys("Enter")
+        try session.waitFor("Which database?")
+        session.type("数据库")
+        // The preview wraps at the pane's edge: rejoin its lines before looking for the encoded name.
+        let typed = try session.waitFor(description: "the encoded name in the preview") {
+            $0.replacingOccurrences(of: "\n ", with: "").contains("/%E6%95%B0%E6%8D%AE%E5%BA%93?sslmode=verify-full")
+        }
+        #expect(typed.contains("数据库"))
+        session.keys("BSpace")
+        try session.waitFor { !$0.contains("数据库") && $0.contains("数据") }
+        session.keys("C-c")
+        try session.waitFor("EXITED 130")
+    }
+
+    @Test("NO_COLOR: the same screens without colour; bold, reverse and underline still mark focus", arguments: [false, true])
+    func noColor(disabled: Bool) throws {
+        _ = try TLSLab.load()
+        let session = try WizardSession(command: [wizardBinary], extraEnvironment: disabled ? ["NO_COLOR=1"] : [])
+        defer { session.close() }
+        try session.waitFor("Paste a connection string")
+        let styled = session.tmuxOutput(["capture-pane", "-p", "-e", "-t", session.target])
+        #expect(WizardSession.usesForegroundColour(styled) == !disabled)
+        #expect(styled.contains("\u{1b}[7m") || styled.contains(";7m") || styled.contains("[1;7m") || styled.contains("7;"))
+        session.keys("C-c")
+        try session.waitFor("EXITED 130")
+    }
+
     @Test("Without a terminal the wizard exits 2 and points to the non-interactive commands")
     func noTerminal() throws {
         let result = try run("/usr/bin/setsid", ["-w", wizardBinary], environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm"])
@@ -209,11 +245,11 @@ final class WizardSession {
 
     /// Starts `command` in a clean environment (empty HOME, no PG* variables) inside an 80×24 pane.
     /// After it exits the pane prints `EXITED <status>`, then `stty -a` and `STTY-DONE`, and stays open.
-    init(command: [String], width: Int = 80, height: Int = 24, stdoutFile: Bool = false) throws {
+    init(command: [String], width: Int = 80, height: Int = 24, stdoutFile: Bool = false, extraEnvironment: [String] = []) throws {
         home = try makeEmptyHome()
         pidFile = home.appendingPathComponent("pid")
         self.stdoutFile = stdoutFile ? home.appendingPathComponent("stdout") : nil
-        let environment = ["PATH=/usr/bin:/bin", "HOME=\(home.path)", "TERM=screen", "LANG=C.UTF-8"]
+        let environment = ["PATH=/usr/bin:/bin", "HOME=\(home.path)", "TERM=screen", "LANG=C.UTF-8"] + extraEnvironment
         let redirect = self.stdoutFile.map { " > " + Self.quote($0.path) } ?? ""
         let script = "echo $$ > \(Self.quote(pidFile.path)); exec env -i \(environment.map(Self.quote).joined(separator: " ")) \(command.map(Self.quote).joined(separator: " "))\(redirect)"
         let shell = "sh -c \(Self.quote(script)); echo \"EXITED $?\"; stty -a; echo STTY-DONE; sleep 600"
@@ -316,6 +352,21 @@ final class WizardSession {
         #expect(words.contains("icanon"), "stty -a shows -icanon: \(screen)")
         #expect(!words.contains("-echo"))
         #expect(!words.contains("-icanon"))
+    }
+
+    /// Whether `capture-pane -e` output sets a foreground colour (SGR 30–37, 90–97 or 38;...).
+    static func usesForegroundColour(_ screen: String) -> Bool {
+        var rest = Substring(screen)
+        while let start = rest.firstIndex(of: "\u{1b}") {
+            rest = rest[rest.index(after: start)...]
+            guard rest.first == "[", let end = rest.firstIndex(where: { $0.isLetter }) else { continue }
+            if rest[end] == "m" {
+                let parameters = rest[rest.index(after: rest.startIndex)..<end].split(separator: ";").compactMap { Int($0) }
+                if parameters.contains(where: { (30...38).contains($0) || (90...97).contains($0) }) { return true }
+            }
+            rest = rest[end...]
+        }
+        return false
     }
 
     static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
