@@ -10,7 +10,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 openssl dash bash zsh fish tmux p
 	openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-psycopg2
 BENCH_PACKAGES := $(TEST_PACKAGES) hyperfine time
 
-RELEASE_FLAGS := -c release --static-swift-stdlib
+RELEASE_FLAGS := -c release --static-swift-stdlib --product pgsecure
 PREFIX ?= /usr/local
 
 # Installs only what is missing, as root or through sudo.

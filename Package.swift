@@ -23,7 +23,7 @@ let package = Package(
             path: ".",
             exclude: [
                 "Sources/PGSecureModel", "Sources/PGSecureLibPQ", "Sources/PGSecureWizard", "Sources/PGSecureTerminal",
-                "Sources/pgsecure", "Tests",
+                "Sources/pgsecure", "Tests", "bench", "Makefile", "README.md",
             ],
             sources: ["Sources/PGSecureResources/EmbeddedResources.swift"],
             resources: [
