@@ -51,13 +51,13 @@ let package = Package(
             ]
         ),
 
-        // Hostile-value generators shared by the test targets.
+        // Shared by the test targets: hostile-value generators, the TLS lab's description.
         .target(
             name: "TestSupport", dependencies: ["PGSecureModel", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "PGSecureModelTests", dependencies: ["PGSecureModel", "PGSecureLibPQ", "TestSupport"]),
-        .testTarget(name: "PGSecureLibPQTests", dependencies: ["PGSecureModel", "PGSecureLibPQ"]),
+        .testTarget(name: "PGSecureLibPQTests", dependencies: ["PGSecureModel", "PGSecureLibPQ", "TestSupport"]),
         .testTarget(name: "PGSecureWizardTests", dependencies: ["PGSecureWizard", "PGSecureModel"]),
         // Runs the built `pgsecure` binary as a process: CLI contract, real shells, real clients, tmux.
         .testTarget(name: "EndToEndTests", dependencies: ["PGSecureModel", "TestSupport"]),

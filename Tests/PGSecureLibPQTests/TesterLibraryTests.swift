@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 @testable import PGSecureLibPQ
@@ -5,14 +6,14 @@ import PGSecureModel
 
 /// The tester as a library (what the wizard calls): async, cancellable, explicit about ~/.postgresql.
 @Suite struct TesterLibraryTests {
-    func settings(_ lab: Lab, port: Int, mode: SSLMode = .verifyFull) -> ConnectionSettings {
+    func settings(_ lab: TLSLab, port: Int, mode: SSLMode = .verifyFull) -> ConnectionSettings {
         ConnectionSettings(
             endpoints: [Endpoint(host: "localhost", port: port)], user: lab.user, password: lab.password,
             dbname: "postgres", sslmode: mode, sslrootcert: lab.rootCertificate)
     }
 
     @Test func asyncTestConnectsAndTimesEachPhase() async throws {
-        let lab = try Lab.load()
+        let lab = try TLSLab.load()
         let report = await ConnectionTester.test(settings(lab, port: lab.port("good")), timeout: 10, environment: [:])
         #expect(report.connected)
         #expect(report.verdict == .verifiedFull)
@@ -23,7 +24,7 @@ import PGSecureModel
     }
 
     @Test func cancellingTheTaskStopsAHangingConnectAtOnce() async throws {
-        let lab = try Lab.load()
+        let lab = try TLSLab.load()
         let clock = ContinuousClock()
         // A 120 s timeout: the "cancelled" message and the elapsed time prove cancellation ended it, not the timeout.
         // (Loose bound: other tests may hold the cooperative threads for a while under `swift test --parallel`.)
@@ -38,7 +39,7 @@ import PGSecureModel
     }
 
     @Test func ownTimeoutIsHonoured() async throws {
-        let lab = try Lab.load()
+        let lab = try TLSLab.load()
         let report = await ConnectionTester.test(settings(lab, port: lab.port("silent")), timeout: 0.5, environment: [:])
         #expect(report.diagnosis.code == .timeout)
         #expect(report.timings.total >= 450 && report.timings.total < 5_000)
