@@ -200,11 +200,14 @@ enum KeyDecoding {
 }
 
 /// A crash (trap, abort, segfault) must not leave the terminal raw: restore it with async-signal-safe calls
-/// (tcsetattr, write) and re-raise. SIGTERM, SIGHUP and SIGINT are handled by the loop (see `SignalFlag`).
+/// (tcsetattr, write), then hand the signal back to whoever handled it before (Swift's backtracer).
+/// SIGTERM, SIGHUP and SIGINT are handled by the loop (see `SignalFlag`).
 enum CrashRestore {
     nonisolated(unsafe) static var descriptor: Int32 = -1
     nonisolated(unsafe) static var saved = termios()
     nonisolated(unsafe) static var hasSaved = false
+    /// Previous handlers, indexed by signal number; allocated once so the handler never allocates.
+    nonisolated(unsafe) static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
     static let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE]
 
     static func remember(terminal: Int32) {
@@ -215,22 +218,29 @@ enum CrashRestore {
     static func install() {
         for signal in crashSignals {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { number in
+            action.__sigaction_handler.sa_sigaction = { number, info, _ in
                 if CrashRestore.hasSaved { tcsetattr(CrashRestore.descriptor, TCSANOW, &CrashRestore.saved) }
                 // Leave the alternate screen, show the cursor, reset colours.
                 let reset: StaticString = "\u{1b}[?1049l\u{1b}[?25h\u{1b}[0m\r\n"
                 _ = write(CrashRestore.descriptor, reset.utf8Start, reset.utf8CodeUnitCount)
-                Glibc.signal(number, SIG_DFL)
-                raise(number)
+                sigaction(number, CrashRestore.previous + Int(number), nil)
+                // A real fault re-runs its instruction on return, now under the previous handler (which sees the
+                // real fault); a signal sent by kill() or abort() must be sent again.
+                if let info, info.pointee.si_code <= 0 {
+                    raise(number)
+                    // The previous handler may return too (the backtracer does): end with the default action.
+                    Glibc.signal(number, SIG_DFL)
+                    raise(number)
+                }
             }
             sigemptyset(&action.sa_mask)
-            action.sa_flags = Int32(bitPattern: UInt32(SA_RESETHAND))
-            sigaction(signal, &action, nil)
+            action.sa_flags = SA_SIGINFO
+            sigaction(signal, &action, previous + Int(signal))
         }
     }
 
     static func uninstall() {
-        for signal in crashSignals { Glibc.signal(signal, SIG_DFL) }
+        for signal in crashSignals { sigaction(signal, previous + Int(signal), nil) }
     }
 }
 

@@ -96,10 +96,12 @@ struct WizardTmuxTests {
         try WizardSession.expectSaneTerminal(after)
     }
 
-    @Test("SIGTERM and SIGHUP restore the terminal too", arguments: [("TERM", 143), ("HUP", 129)])
+    @Test("SIGTERM, SIGHUP and a crash (SIGSEGV, through Swift's backtracer) restore the terminal too", arguments: [
+        ("TERM", 143), ("HUP", 129), ("SEGV", 139),
+    ])
     func signals(signal: String, status: Int) throws {
         _ = try TLSLab.load()
-        let session = try WizardSession(command: [wizardBinary])
+        let session = try WizardSession(command: [wizardBinary], extraEnvironment: ["SWIFT_BACKTRACE=interactive=no,color=no"])
         defer { session.close() }
         try session.waitFor("Paste a connection string")
         let pid = try String(contentsOf: session.pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
