@@ -15,8 +15,8 @@ struct WizardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wizard", abstract: "Walk through the settings interactively, test them, and copy the result.",
         discussion: """
-            Draws on the terminal (/dev/tty) and answers on stdout: on finishing, the chosen output is printed after
-            the terminal is restored, so these work:
+            Draws on the terminal (/dev/tty) and answers on stdout: when you finish, the chosen output is printed \
+            after the terminal is restored, so these work:
               eval "$(pgsecure wizard --emit env)"
               pgsecure wizard --emit env > db.env
             Without a terminal, use pgsecure url|conninfo|env|snippet|test.
