@@ -31,6 +31,7 @@ let package = Package(
                 .embedInCode("Resources/root-bundles.json"),
                 .embedInCode("Resources/snippets/psql.mustache"),
                 .embedInCode("Resources/snippets/psycopg2.mustache"),
+                .embedInCode("Resources/snippets/psycopg.mustache"),
                 .embedInCode("Resources/snippets/jdbc.mustache"),
             ]
         ),

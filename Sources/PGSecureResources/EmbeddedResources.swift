@@ -5,6 +5,7 @@ public enum EmbeddedResources {
     public static let snippetTemplates: [String: [UInt8]] = [
         "psql": PackageResources.psql_mustache,
         "psycopg2": PackageResources.psycopg2_mustache,
+        "psycopg": PackageResources.psycopg_mustache,
         "jdbc": PackageResources.jdbc_mustache,
     ]
 }

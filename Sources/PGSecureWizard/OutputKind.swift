@@ -33,9 +33,7 @@ public enum OutputKind: Hashable, Sendable, CaseIterable {
         case .exports(.sh): "env: sh, bash, zsh"
         case .exports(.fish): "env: fish"
         case .exports(.powershell): "env: PowerShell"
-        case .snippet(.psql): "psql command"
-        case .snippet(.psycopg2): "Python (psycopg2)"
-        case .snippet(.jdbc): "Java (pgjdbc)"
+        case .snippet(let client): client.title
         }
     }
 

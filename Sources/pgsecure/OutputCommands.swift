@@ -48,7 +48,7 @@ struct SnippetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snippet", abstract: "Print a complete, runnable program or command for a client.",
         discussion: "Clients: " + SnippetClient.allCases.map(\.rawValue).joined(separator: ", ") + ". `pgsecure snippet --list` describes them.")
-    @Argument(help: "psql, psycopg2 or jdbc.") var client: SnippetClient?
+    @Argument(help: ArgumentHelp("The client: \(SnippetClient.allCases.map(\.rawValue).joined(separator: ", ")).")) var client: SnippetClient?
     @Flag(help: "List the clients.") var list = false
     @OptionGroup var connection: ConnectionOptions
 

@@ -56,10 +56,10 @@ struct CommandLineTests {
     @Test func snippetListNamesEveryClient() throws {
         let result = try pgsecure(["snippet", "--list"])
         #expect(result.status == 0)
-        for client in ["psql", "psycopg2", "jdbc"] { #expect(result.stdout.contains(client)) }
+        for client in ["psql", "psycopg2", "psycopg", "jdbc"] { #expect(result.stdout.contains(client)) }
     }
 
-    @Test(arguments: ["psql", "psycopg2", "jdbc"])
+    @Test(arguments: ["psql", "psycopg2", "psycopg", "jdbc"])
     func snippetsAreWrittenForEachClient(client: String) throws {
         let result = try pgsecure(["snippet", client, "--host", "db.example.com", "--user", "alex", "--dbname", "app"])
         #expect(result.status == 0)

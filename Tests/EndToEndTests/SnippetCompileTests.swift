@@ -75,12 +75,12 @@ struct SnippetCompileTests {
         ]
     }()
 
-    @Test(arguments: samples.indices)
-    func psycopg2SnippetCompiles(sample: Int) throws {
+    @Test(arguments: samples.indices, [SnippetClient.psycopg2, .psycopg])
+    func pythonSnippetsCompile(sample: Int, client: SnippetClient) throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("connect.py").path
-        try Self.samples[sample].snippet(for: .psycopg2).text.write(toFile: file, atomically: false, encoding: .utf8)
+        try Self.samples[sample].snippet(for: client).text.write(toFile: file, atomically: false, encoding: .utf8)
         let result = try run(Self.python, ["-m", "py_compile", file])
         #expect(result.status == 0, "\(result.stderr)")
     }

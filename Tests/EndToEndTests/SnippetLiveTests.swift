@@ -15,7 +15,7 @@ struct SnippetLiveTests {
         var testDescription: String { "\(client) \(outcome.rawValue)" }
     }
 
-    static let runs = ["psql", "psycopg2", "jdbc"].flatMap { client in
+    static let runs = ["psql", "psycopg2", "psycopg", "jdbc"].flatMap { client in
         [Run(client: client, outcome: .connects), Run(client: client, outcome: .refusesWrongHost)]
     }
 
@@ -39,10 +39,10 @@ struct SnippetLiveTests {
         case "psql":
             #expect(generated.stdout.contains("sslmode=verify-full"))
             result = try EndToEndTests.run("/bin/sh", ["-c", generated.stdout], environment: environment)
-        case "psycopg2":
+        case "psycopg2", "psycopg":
             let file = home.appendingPathComponent("connect.py")
             try generated.stdout.write(to: file, atomically: true, encoding: .utf8)
-            // Debian's python3-psycopg2 (system libpq 15), not a pyenv python on PATH.
+            // Debian's python3-psycopg2 / python3-psycopg (system libpq 15), not a pyenv python on PATH.
             result = try EndToEndTests.run("/usr/bin/python3", [file.path], environment: environment)
         default:
             let file = home.appendingPathComponent("Snippet.java")

@@ -2,13 +2,24 @@ import PGSecureResources
 
 /// The clients pgsecure writes a complete, runnable program or command for.
 public enum SnippetClient: String, CaseIterable, Sendable {
-    case psql, psycopg2, jdbc
+    case psql, psycopg2, psycopg, jdbc
 
     public var summary: String {
         switch self {
         case .psql: "psql command line (libpq)"
         case .psycopg2: "Python 3 program using psycopg2 (libpq)"
+        case .psycopg: "Python 3 program using psycopg 3 (libpq)"
         case .jdbc: "single-file Java program using pgjdbc: java -cp postgresql.jar Snippet.java"
+        }
+    }
+
+    /// A short name for menus.
+    public var title: String {
+        switch self {
+        case .psql: "psql command"
+        case .psycopg2: "Python (psycopg2)"
+        case .psycopg: "Python (psycopg 3)"
+        case .jdbc: "Java (pgjdbc)"
         }
     }
 
@@ -16,7 +27,7 @@ public enum SnippetClient: String, CaseIterable, Sendable {
     public var fileName: String {
         switch self {
         case .psql: "connect.sh"
-        case .psycopg2: "connect.py"
+        case .psycopg2, .psycopg: "connect.py"
         case .jdbc: "Snippet.java"
         }
     }
@@ -34,7 +45,7 @@ extension ConnectionSettings {
         switch client {
         case .psql:
             context["target"] = .text(Quoting.posixShell(uri))
-        case .psycopg2:
+        case .psycopg2, .psycopg:
             context["parameters"] = .rows(options.map { ["keyword": .text($0.keyword), "value": .text(Quoting.python($0.value))] })
         case .jdbc:
             let (url, properties) = try jdbcURLAndProperties(warnings: &warnings)
