@@ -18,7 +18,7 @@ define apt_install
 	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "make: installing" $$missing; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 endef
 
@@ -43,7 +43,7 @@ run: release
 	.build/release/pgsecure $(ARGS)
 
 install: release
-	install -m 0755 .build/release/pgsecure $(PREFIX)/bin/pgsecure
+	$(SUDO) install -m 0755 .build/release/pgsecure $(PREFIX)/bin/pgsecure
 
 # Every test: unit, property, the CLI as a process, real shells and clients, the TLS lab, the wizard through tmux.
 test: test-deps

@@ -18,7 +18,7 @@ public enum LibPQ {
             PQfreemem(errorMessage)
             throw InputError(
                 field: "connection string",
-                problem: message.split(whereSeparator: \.isNewline).joined(separator: " "),
+                problem: redactingValues(message.split(whereSeparator: \.isNewline).joined(separator: " ")),
                 fix: "write a postgresql:// URI (percent-encode special characters) or key=value pairs; quote the whole string for your shell")
         }
         defer { PQconninfoFree(parsed) }
@@ -32,4 +32,29 @@ public enum LibPQ {
         }
         return options
     }
+
+    /// libpq quotes pieces of the string in its parse errors (`missing "=" after "b"`, `invalid percent-encoded
+    /// token: "s%zzecret"`), and a piece may be part of a password. Keeps only quoted keywords libpq knows of
+    /// (any version) and "=", so the message still says what is wrong without repeating a secret.
+    static func redactingValues(_ message: String) -> String {
+        let parts = message.split(separator: "\"", omittingEmptySubsequences: false)
+        guard parts.count >= 3 else { return message }
+        return parts.enumerated().map { index, part in
+            let isQuoted = index % 2 == 1 && index < parts.count - 1
+            return isQuoted && !(part == "=" || knownKeywords.contains(String(part))) ? "…" : String(part)
+        }.joined(separator: "\"")
+    }
+
+    /// Every keyword this libpq accepts, and the newer ones pgsecure knows of (so `sslnegotiation` stays visible).
+    static let knownKeywords: Set<String> = {
+        var keywords = Set(LibpqEnvironment.variables.map(\.keyword))
+        guard let defaults = PQconndefaults() else { return keywords }
+        defer { PQconninfoFree(defaults) }
+        var entry = defaults
+        while let keyword = entry.pointee.keyword {
+            keywords.insert(String(cString: keyword))
+            entry += 1
+        }
+        return keywords
+    }()
 }

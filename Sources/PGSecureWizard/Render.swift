@@ -328,7 +328,7 @@ struct BodyWriter {
                 screen.put("  " + candidate.source, row: row, column: left + 2 + used, style: .muted, width: max(0, width - 2 - used))
                 row += 1
                 var facts: [(String, Style)] = []
-                if let problem = WizardState.rootProblem(candidate) {
+                if let problem = candidate.problem {
                     facts.append(("✗ " + problem.replacing("\"\(candidate.path)\" ", with: ""), .danger))
                 } else {
                     facts.append(("✓ \(candidate.certificateCount) certificate\(candidate.certificateCount == 1 ? "" : "s")", .good))
@@ -349,7 +349,7 @@ struct BodyWriter {
                     screen.cursor = Position(row: row, column: left + 4 + cursorColumn)
                     row += 1
                     if let check = state.customRootCheck, state.rootError == nil {
-                        if let problem = WizardState.rootProblem(check) {
+                        if let problem = check.problem {
                             detailLine([("✗ " + problem, .danger)])
                         } else {
                             detailLine([("✓ \(check.certificateCount) certificate\(check.certificateCount == 1 ? "" : "s")", .good)] + (check.containsISRGRootX1 ? [("ISRG Root X1 ✓", .good)] : []))

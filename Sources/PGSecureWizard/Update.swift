@@ -188,15 +188,6 @@ extension WizardState {
         rootError = nil
     }
 
-    /// Why a root file cannot be used, in the CLI's words; nil when it can.
-    static func rootProblem(_ candidate: RootCertificateCandidate) -> String? {
-        if !candidate.exists { return "\"\(candidate.path)\" does not exist" }
-        if candidate.isDirectory { return "\"\(candidate.path)\" is a directory; libpq needs a file" }
-        if !candidate.isReadable { return "\"\(candidate.path)\" is not readable" }
-        if candidate.certificateCount == 0 { return "\"\(candidate.path)\" holds no PEM certificate" }
-        return nil
-    }
-
     // MARK: Moving
 
     mutating func advance() {
@@ -357,7 +348,7 @@ extension WizardState {
             }
             switch selectedRootChoice {
             case .bundle(let candidate):
-                if let problem = Self.rootProblem(candidate) {
+                if let problem = candidate.problem {
                     rootError = problem
                     return []
                 }
@@ -368,7 +359,7 @@ extension WizardState {
                     return []
                 }
                 checkCustomRoot()
-                if let check = customRootCheck, let problem = Self.rootProblem(check) {
+                if let check = customRootCheck, let problem = check.problem {
                     rootError = problem
                     return []
                 }
@@ -470,14 +461,5 @@ extension WizardState {
         guard case .success(let output) = outputText() else { return [] }
         status = StatusMessage(text: "Writing \(path)…", tone: .info)
         return [.writeFile(path: path, contents: output.text, permissions: carriesPassword ? 0o600 : 0o644, overwrite: overwrite)]
-    }
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        var text = Substring(self)
-        while text.first?.isWhitespace == true { text.removeFirst() }
-        while text.last?.isWhitespace == true { text.removeLast() }
-        return String(text)
     }
 }

@@ -55,8 +55,8 @@ struct ConnectionOptions: ParsableArguments {
         if result.sslrootcert == systemRootCertificate, LibPQ.version < firstLibpqWithSystemRoots {
             notices.append("warning: sslrootcert=system needs libpq 16 or newer; this machine's libpq \(LibPQ.versionText) reads it as a file name")
         }
-        if !(keepPassword ?? includePassword), result.password != nil {
-            result.password = nil
+        if !(keepPassword ?? includePassword), result.carriesSecret {
+            result = result.withoutSecrets
             notices.append("password: left out of the output (libpq reads PGPASSWORD or ~/.pgpass); pass --include-password to write it")
         }
         return Resolved(settings: result, notices: notices)
@@ -75,14 +75,7 @@ struct ConnectionOptions: ParsableArguments {
     /// A root file the user named must be there and hold a certificate: finding out at connect time is too late.
     static func checkRootCertificate(_ path: String?) throws(InputError) {
         guard let path, path != systemRootCertificate else { return }
-        let candidate = RootCertificateStore.inspect(path: path, source: "sslrootcert")
-        let problem: String? =
-            if !candidate.exists { "\"\(path)\" does not exist" }
-            else if candidate.isDirectory { "\"\(path)\" is a directory, not a file" }
-            else if !candidate.isReadable { "\"\(path)\" is not readable" }
-            else if candidate.certificateCount == 0 { "\"\(path)\" holds no PEM certificate" }
-            else { nil }
-        if let problem {
+        if let problem = RootCertificateStore.inspect(path: path, source: "sslrootcert").problem {
             throw InputError(
                 field: "sslrootcert", problem: problem,
                 fix: "give a readable PEM file with your server's root CA (see `pgsecure certs`), or leave it out for the system bundle")

@@ -8,13 +8,15 @@ enum Console {
 
     static func error(_ line: String) { write(line + "\n", to: STDERR_FILENO) }
 
-    /// Unbuffered, whole: nothing is left half-written in a buffer if the process exits.
+    /// Unbuffered, whole: nothing is left half-written in a buffer if the process exits. When the reader has gone
+    /// (`pgsecure url | true`: EPIPE, since SIGPIPE is ignored) the output cannot arrive: exit 1 without a word.
     private static func write(_ text: String, to descriptor: Int32) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }
+                if descriptor == STDOUT_FILENO { Glibc.exit(1) }
                 return
             }
             bytes = bytes.dropFirst(written)

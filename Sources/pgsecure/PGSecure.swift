@@ -22,6 +22,9 @@ struct PGSecure: AsyncParsableCommand {
 
     /// Bad input exits 2 with one line on stderr; help exits 0 on stdout; a failed `test` exits 1 (ExitCode).
     static func main() async {
+        // A closed pipe (`pgsecure url | head -c1`, a clipboard helper that exits early, a server that hangs up
+        // mid-handshake) must be an error to handle, not a silent death that could leave the terminal raw.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -110,6 +110,8 @@ struct CommandLineTests {
         (["snippet", "jdbc", "--host", "/var/run/postgresql"], "host"),
         (["url", "--host", "h", "--password-stdin"], "password-stdin"),
         (["url", "--bogus-flag"], "bogus-flag"),
+        (["url", "--host", "h", "--port", "1\n2"], "port"),
+        (["conninfo", "host=h sslmode='x\ny'"], "sslmode"),
     ])
     func badInputExitsTwoWithOneLine(arguments: [String], mentions: String) throws {
         let result = try pgsecure(arguments, input: "")
@@ -119,6 +121,38 @@ struct CommandLineTests {
         #expect(lines.count == 1, "\(result.stderr)")
         #expect(lines.first?.hasPrefix("pgsecure: ") == true)
         #expect(result.stderr.contains(mentions))
+    }
+
+    /// libpq quotes pieces of a malformed string in its error; a piece may be a password.
+    @Test(arguments: [
+        ("postgresql://u:s%zzecret@h/db", "s%zzecret"),
+        ("host=h password=hunter2 b", "hunter2"),
+        ("host=h password=a hunter2", "hunter2"),
+    ])
+    func parseErrorsNeverRepeatAPassword(connectionString: String, secret: String) throws {
+        let result = try pgsecure(["url", connectionString])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("pgsecure: connection string: "))
+        #expect(!result.stderr.contains(secret), "\(result.stderr)")
+    }
+
+    @Test func parseErrorsStillNameAnUnknownKeyword() throws {
+        let result = try pgsecure(["url", "host=h sslnegotiation=direct"])
+        #expect(result.stderr.contains("\"sslnegotiation\""))
+    }
+
+    @Test func theClientKeyPassphraseIsASecretToo() throws {
+        let left = try pgsecure(["url", "host=h sslpassword=topsecret"])
+        #expect(left.status == 0)
+        #expect(!left.stdout.contains("topsecret") && !left.stderr.contains("topsecret"))
+        let included = try pgsecure(["conninfo", "host=h sslpassword=topsecret", "--include-password", "-q"])
+        #expect(included.stdout.contains("sslpassword='topsecret'"))
+    }
+
+    /// The reader is gone before pgsecure writes (`true` exits at once): a plain exit 1, not death by SIGPIPE (141).
+    @Test func aClosedPipeIsAnErrorNotASignal() throws {
+        let result = try run("/bin/bash", ["-c", "'\(pgsecureBinary)' snippet jdbc --host h -q | true; echo \"${PIPESTATUS[0]}\""])
+        #expect(result.stdout == "1\n")
     }
 
     @Test func anUnreadableRootFileIsBadInput() throws {

@@ -24,6 +24,21 @@ struct ConnectionSettingsTests {
         }
     }
 
+    @Test func errorsStayOnOneLine() {
+        let error = InputError(field: "port", problem: "\"1\n2\" is not a port number", fix: "use 1-65535")
+        #expect(error.description == "port: \"1\\n2\" is not a port number — use 1-65535")
+    }
+
+    @Test func secretsAreTheRemovableKind() {
+        let settings = ConnectionSettings(
+            endpoints: [Endpoint(host: "h")], password: "p",
+            otherOptions: [LibpqOption("sslpassword", "k"), LibpqOption("application_name", "a")])
+        #expect(settings.carriesSecret)
+        #expect(settings.withoutSecrets.password == nil)
+        #expect(settings.withoutSecrets.otherOptions == [LibpqOption("application_name", "a")])
+        #expect(!settings.withoutSecrets.carriesSecret)
+    }
+
     @Test func portListsFollowLibpq() throws {
         let shared = try ConnectionSettings(options: [LibpqOption("host", "a,b"), LibpqOption("port", "6432")])
         #expect(shared.endpoints == [Endpoint(host: "a", port: 6432), Endpoint(host: "b", port: 6432)])

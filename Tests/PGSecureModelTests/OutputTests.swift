@@ -84,6 +84,16 @@ struct OutputTests {
         ])
     }
 
+    @Test func jdbcMapsKeepalivesToABooleanAndWarnsAboutChannelBinding() throws {
+        var settings = settings
+        settings.otherOptions = [LibpqOption("keepalives", "1"), LibpqOption("channel_binding", "require")]
+        var warnings: [String] = []
+        let (_, properties) = try settings.jdbcURLAndProperties(warnings: &warnings)
+        #expect(properties.contains(LibpqOption("tcpKeepAlive", "true")))
+        #expect(!properties.contains { $0.keyword == "channelBinding" })
+        #expect(warnings.contains { $0.contains("channel_binding") })
+    }
+
     @Test func jdbcReadsTheSystemStoreThroughTheJavaFactory() throws {
         var settings = settings
         settings.sslrootcert = systemRootCertificate

@@ -65,7 +65,7 @@ enum AsyncConnection {
                 break
             }
             if ready == 0 {
-                failure = "timeout expired (pgsecure gave up after \(Self.seconds(timeout)); raise it with --timeout)"
+                failure = "timeout expired (pgsecure gave up after \(Diagnose.seconds(timeout)); raise it with --timeout)"
                 break
             }
             pollStatus = PQconnectPoll(connection)
@@ -101,10 +101,6 @@ enum AsyncConnection {
         }
 
         static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
-    }
-
-    static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 }
 

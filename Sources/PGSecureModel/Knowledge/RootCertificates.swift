@@ -49,7 +49,16 @@ public struct RootCertificateCandidate: Codable, Sendable, Hashable {
     }
 
     /// libpq's sslrootcert must be a readable file holding at least one certificate.
-    public var isUsableAsRootFile: Bool { exists && !isDirectory && isReadable && certificateCount > 0 }
+    public var isUsableAsRootFile: Bool { problem == nil }
+
+    /// Why libpq could not use this as its root file, in one phrase; nil when it can.
+    public var problem: String? {
+        if !exists { return "\"\(path)\" does not exist" }
+        if isDirectory { return "\"\(path)\" is a directory; libpq needs a file" }
+        if !isReadable { return "\"\(path)\" is not readable" }
+        if certificateCount == 0 { return "\"\(path)\" holds no PEM certificate" }
+        return nil
+    }
 }
 
 public enum RootCertificateChoice {

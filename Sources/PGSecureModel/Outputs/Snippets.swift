@@ -88,8 +88,12 @@ extension ConnectionSettings {
             warnings.append("pgjdbc never checks the certificate with sslmode=require, even with a root certificate file; use verify-full")
         }
         for option in otherOptions {
-            if let name = Self.jdbcPropertyNames[option.keyword] {
+            if option.keyword == "keepalives" {
+                properties.append(LibpqOption("tcpKeepAlive", option.value == "0" ? "false" : "true"))
+            } else if let name = Self.jdbcPropertyNames[option.keyword] {
                 properties.append(LibpqOption(name, option.value))
+            } else if option.keyword == "channel_binding" {
+                warnings.append("channel_binding is left out of the JDBC snippet: pgjdbc before 42.7.4 ignores channelBinding, so it would enforce nothing")
             } else {
                 warnings.append("pgjdbc has no equivalent of \(option.keyword); the JDBC snippet leaves it out")
             }
@@ -100,8 +104,7 @@ extension ConnectionSettings {
     /// libpq keyword → pgjdbc property, where pgjdbc has one with the same meaning.
     static let jdbcPropertyNames: [String: String] = [
         "application_name": "ApplicationName", "connect_timeout": "connectTimeout", "options": "options",
-        "sslcert": "sslcert", "sslkey": "sslkey", "sslpassword": "sslpassword", "channel_binding": "channelBinding",
-        "gssencmode": "gssEncMode", "keepalives": "tcpKeepAlive",
+        "sslcert": "sslcert", "sslkey": "sslkey", "sslpassword": "sslpassword", "gssencmode": "gssEncMode",
     ]
 }
 

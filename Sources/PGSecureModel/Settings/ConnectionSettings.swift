@@ -78,12 +78,19 @@ public struct ConnectionSettings: Hashable, Sendable {
         return result + otherOptions
     }
 
-    /// A copy without the password, for anything shown or written unless the user asked for it.
-    public var withoutPassword: ConnectionSettings {
+    /// Keywords whose values are secrets: left out of outputs unless asked, never shown, written 0600.
+    public static let secretKeywords: Set<String> = ["password", "sslpassword"]
+
+    /// A copy without the password or the client key's passphrase, for anything shown or written unless asked.
+    public var withoutSecrets: ConnectionSettings {
         var copy = self
         copy.password = nil
+        copy.otherOptions.removeAll { Self.secretKeywords.contains($0.keyword) }
         return copy
     }
+
+    /// Whether any output built from these settings would hold a secret.
+    public var carriesSecret: Bool { self != withoutSecrets }
 
     /// libpq's rules for host and port lists: one port for all hosts, or one port per host.
     static func endpoints(hosts: String?, ports: String?) throws(InputError) -> [Endpoint] {

@@ -1,6 +1,6 @@
 /// Recognises IP address literals without resolving anything.
-enum IPAddress {
-    static func isLiteral(_ host: String) -> Bool { isIPv4(host) || isIPv6(host) }
+public enum IPAddress {
+    public static func isLiteral(_ host: String) -> Bool { isIPv4(host) || isIPv6(host) }
 
     static func isIPv4(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)

@@ -47,10 +47,13 @@ func run(
 
 /// Runs the pgsecure binary. The environment is minimal and explicit so a developer's PG* variables cannot leak in.
 func pgsecure(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
-    var base = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "LANG": "C.UTF-8"]
+    var base = ["PATH": "/usr/bin:/bin", "HOME": emptyHome.path, "LANG": "C.UTF-8"]
     base.merge(environment) { _, new in new }
     return try run(pgsecureBinary, arguments, input: input, environment: base)
 }
+
+/// An empty HOME of this test run's own: no stray ~/.pgpass or ~/.postgresql/root.crt can change a result.
+let emptyHome: URL = try! makeTemporaryDirectory("pgsecure-home")
 
 /// Finds a program on the usual Debian paths.
 func which(_ program: String) -> String? {
