@@ -141,8 +141,9 @@ public struct WizardState: Sendable {
     public init(context: WizardContext, connectionString initial: String? = nil) {
         self.context = context
         if let emit = context.emit, let index = OutputKind.allCases.firstIndex(of: emit) { outputSelection = index }
-        prefillFromEnvironment()
+        // The policy's default root first, so that PGSSLROOTCERT (read by the prefill) wins over it.
         selectDefaultRoot(current: nil)
+        prefillFromEnvironment()
         if let initial, !initial.isEmpty {
             connectionString = TextInput(initial)
             acceptConnectionString()

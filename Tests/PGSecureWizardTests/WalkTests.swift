@@ -181,7 +181,28 @@ struct WalkTests {
         #expect(screen.joinedText.contains("1 known bundle locations are not on this machine"))
         #expect(screen.joinedText.contains("PGSSLROOTCERT"))
         #expect(state.rootChoices.contains(.system) == offersSystem)
-        #expect((state.selectedRootCertificate == systemRootCertificate) == offersSystem)
+        let expectedRoot = offersSystem ? systemRootCertificate : debianBundle.path
+        #expect(state.selectedRootCertificate == expectedRoot)
+        #expect(screen.text.contains("▸ " + (offersSystem ? "system" : debianBundle.path)))
+        let expected = ConnectionSettings(endpoints: [Endpoint(host: "h")], sslmode: .verifyFull, sslrootcert: expectedRoot)
+        #expect((try? state.preview.get()) == expected.uri)
+    }
+
+    @Test("PGSSLROOTCERT preselects its file over the default root; the preview and the test use it", arguments: [
+        (labRoot, Int32(150_018)), (labRoot, Int32(160_004)), (debianBundle.path, Int32(160_004)),
+    ])
+    func environmentRoot(root: String, version: Int32) {
+        var state = WizardState(context: makeContext(environment: ["PGSSLROOTCERT": root], libpqVersion: version))
+        #expect(state.prefilledFromEnvironment == ["PGSSLROOTCERT"])
+        #expect(state.selectedRootCertificate == root)
+        drive(&state, [.key(.enter), .text("h"), .key(.enter), .key(.enter), .key(.enter), .key(.enter)])
+        #expect(state.step == .rootCertificate)
+        #expect(state.selectedRootCertificate == root)
+        let expected = ConnectionSettings(endpoints: [Endpoint(host: "h")], sslmode: .verifyFull, sslrootcert: root)
+        #expect((try? state.preview.get()) == expected.uri)
+        let effects = drive(&state, [.key(.enter)])
+        #expect(state.step == .review)
+        #expect(effects == [.runTest(id: 1, expected)])
     }
 
     @Test("Root certificate: a custom path is checked on the spot", arguments: [
