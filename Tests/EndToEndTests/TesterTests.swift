@@ -32,6 +32,11 @@ struct TesterTests {
             try FileManager.default.copyItem(atPath: lab.rootCertificate, toPath: directory.appendingPathComponent("root.crt").path)
             return lab.fields("good") + ["--sslmode", "require"]
         },
+        // libpq 15 reads "system" as a file name; require then skips the missing file and verifies nothing.
+        Case(name: "require with sslrootcert=system on libpq 15, untrusted server", code: "ok", verdict: "encrypted-unverified",
+             warning: "sslrootcert=system was given, but the server's certificate was not verified") { lab, _ in
+            lab.fields("untrusted") + ["--sslmode", "require", "--sslrootcert", "system"]
+        },
         Case(name: "disable on a server without TLS", code: "ok", verdict: "unencrypted", warning: "not encrypted") { lab, _ in
             lab.fields("nossl") + ["--sslmode", "disable"]
         },

@@ -56,9 +56,11 @@ import Testing
         #expect(Report(Self.evidence(message)).diagnosis.code == .authFailed)
     }
 
-    static func chain(error: Int32, leaf: CertificateFacts = leaf, intermediate: CertificateFacts? = nil) -> ChainCheck {
+    static func chain(
+        error: Int32, leaf: CertificateFacts = leaf, intermediate: CertificateFacts? = nil, rootFile: String = "/tmp/root.crt"
+    ) -> ChainCheck {
         ChainCheck(
-            presented: [leaf] + (intermediate.map { [$0] } ?? []), rootFile: "/tmp/root.crt", verifyError: error,
+            presented: [leaf] + (intermediate.map { [$0] } ?? []), rootFile: rootFile, verifyError: error,
             verifyErrorText: "OpenSSL text \(error)", verifiedPath: [], hostName: "db.example.com", hostMatches: true)
     }
 
@@ -121,14 +123,41 @@ import Testing
 
     // MARK: verdicts and warnings
 
-    static func connected(_ mode: SSLMode, ssl: Bool = true, rootFile: String? = nil, home: String? = nil, daysLeft: Int = 400) -> Report {
+    /// `loaded`: libpq found the root file; `chainError`: pgsecure's own check of the chain against it.
+    static func connected(
+        _ mode: SSLMode, ssl: Bool = true, rootFile: String? = nil, home: String? = nil, daysLeft: Int = 400,
+        loaded: Bool = true, chainError: Int32 = 0
+    ) -> Report {
         let target = TestTarget(host: "db.example.com", port: 5432, user: "alex", dbname: "app", sslmode: mode, rootFile: rootFile)
         var evidence = evidence(nil, connected: true, target: target)
         evidence.sslInUse = ssl
         evidence.homeRootCertificate = home
+        evidence.rootFileLoaded = rootFile != nil && loaded
         let leaf = CertificateFacts(subject: "CN=db", issuer: "CN=CA", san: [], notBefore: now - 86_400, notAfter: now + Int64(daysLeft) * 86_400 + 60, sha256: "AA")
-        evidence.chainCheck = ssl ? chain(error: 0, leaf: leaf) : nil
+        evidence.chainCheck = ssl ? chain(error: chainError, leaf: leaf, rootFile: rootFile ?? "/tmp/root.crt") : nil
         return Report(evidence)
+    }
+
+    /// require/prefer/allow verify only when libpq really loaded the root file: "system" on libpq 15 is a missing file.
+    @Test func weakModeWithARootFileIsVerifiedOnlyWhenTheChainReallyWas() {
+        for mode in [SSLMode.require, .prefer, .allow] {
+            #expect(Self.connected(mode, rootFile: "/r").verdict == .verifiedCA)
+            // libpq 15, sslrootcert=system: no such file, so libpq checked nothing (even if the system store would trust it).
+            let system = Self.connected(mode, rootFile: "system", loaded: false)
+            #expect(system.verdict == .encryptedUnverified, "\(mode)")
+            #expect(system.warnings.contains { $0.contains("sslrootcert=system was given") && $0.contains("file name") })
+            #expect(system.warnings.contains { $0.contains("proved nothing") })
+            let missing = Self.connected(mode, rootFile: "/nonexistent.crt", loaded: false)
+            #expect(missing.verdict == .encryptedUnverified)
+            #expect(missing.warnings.contains { $0.contains("no readable file \"/nonexistent.crt\"") })
+            // Loaded, but pgsecure's own check does not trust the chain: do not claim it.
+            let untrusted = Self.connected(mode, rootFile: "/r", chainError: OpenSSLVerifyError.unableToGetLocalIssuer)
+            #expect(untrusted.verdict == .encryptedUnverified)
+            #expect(untrusted.warnings.contains { $0.contains("own check of the chain against it failed") })
+        }
+        // verify-ca/verify-full: libpq refuses to connect without the file, so a connection is proof enough.
+        #expect(Self.connected(.verifyCA, rootFile: "/r", loaded: false).verdict == .verifiedCA)
+        #expect(Self.connected(.verifyFull, rootFile: "/r").warnings.isEmpty)
     }
 
     @Test func verdicts() {

@@ -66,6 +66,19 @@ import PGSecureModel
         #expect(ConnectionPlan(explicit, environment: ["HOME": home.path]).homeRootCertificate == nil)
     }
 
+    @Test func rootFileLoadedOnlyWhenLibpqWouldLoadIt() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pgsecure-root-\(UUID().uuidString).crt").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(!ConnectionPlan.libpqLoads(rootFile: file, libpqVersion: 150_018))
+        FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+        #expect(ConnectionPlan.libpqLoads(rootFile: file, libpqVersion: 150_018))
+        #expect(!ConnectionPlan.libpqLoads(rootFile: nil, libpqVersion: 150_018))
+        #expect(!ConnectionPlan.libpqLoads(rootFile: FileManager.default.temporaryDirectory.path, libpqVersion: 150_018))
+        // "system": a file name (relative to the working directory) before libpq 16, OpenSSL's store after.
+        #expect(!ConnectionPlan.libpqLoads(rootFile: "system", libpqVersion: 150_018) || FileManager.default.fileExists(atPath: "system"))
+        #expect(ConnectionPlan.libpqLoads(rootFile: "system", libpqVersion: 160_000))
+    }
+
     @Test func planAlwaysNamesAnSSLMode() {
         let plan = ConnectionPlan(ConnectionSettings(endpoints: [Endpoint(host: "h")]), environment: ["HOME": "/nonexistent"])
         #expect(plan.options["sslmode"] == "prefer")

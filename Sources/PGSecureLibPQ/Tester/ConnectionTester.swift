@@ -38,6 +38,7 @@ public enum ConnectionTester {
         let plan = ConnectionPlan(settings, environment: environment)
         var evidence = ConnectionEvidence(
             target: plan.target, connected: false, homeRootCertificate: plan.homeRootCertificate,
+            rootFileLoaded: ConnectionPlan.libpqLoads(rootFile: plan.target.rootFile, libpqVersion: LibPQ.version),
             timeoutSeconds: timeout, libpqVersion: LibPQ.versionText, now: Int64(time(nil)))
 
         let attempt = AsyncConnection.run(plan.options, timeout: timeout, cancellation: cancellation)
@@ -113,6 +114,16 @@ struct ConnectionPlan {
             host: endpoint?.host ?? "localhost", port: endpoint?.port ?? 5432, hostaddr: options["hostaddr"],
             user: settings.user, dbname: settings.dbname, sslmode: mode,
             rootFile: mode == .disable ? nil : options["sslrootcert"])
+    }
+
+    /// Whether libpq (fe-secure-openssl.c) uses this root file: `system` is OpenSSL's store from libpq 16; anything
+    /// else must be there (libpq stat()s it and, in require/prefer/allow, silently skips a missing one) and readable.
+    static func libpqLoads(rootFile: String?, libpqVersion: Int32) -> Bool {
+        guard let rootFile, !rootFile.isEmpty else { return false }
+        if rootFile == systemRootCertificate, libpqVersion >= firstLibpqWithSystemRoots { return true }
+        var status = stat()
+        guard stat(rootFile, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
+        return access(rootFile, R_OK) == 0
     }
 
     /// libpq's choice: $HOME, else the password database.

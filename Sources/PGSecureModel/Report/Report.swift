@@ -200,6 +200,9 @@ public struct ConnectionEvidence: Sendable, Equatable {
     public var chainCheck: ChainCheck?
     /// ~/.postgresql/root.crt when it exists and no sslrootcert was given: libpq reads it and verifies with it.
     public var homeRootCertificate: String?
+    /// Whether libpq found `target.rootFile` and loads it (a readable file; or `system` on libpq >= 16). Only then does
+    /// libpq verify the chain with sslmode require/prefer/allow: a root file that is missing is silently ignored there.
+    public var rootFileLoaded: Bool
     public var timings: PhaseTimings
     public var timeoutSeconds: Double
     public var libpqVersion: String
@@ -210,7 +213,7 @@ public struct ConnectionEvidence: Sendable, Equatable {
         target: TestTarget, connected: Bool, sslInUse: Bool = false, tls: TLSFacts? = nil,
         serverVersion: String? = nil, reachedUser: String? = nil, reachedDatabase: String? = nil,
         libpqMessage: String? = nil, chainCheck: ChainCheck? = nil, homeRootCertificate: String? = nil,
-        timings: PhaseTimings = PhaseTimings(), timeoutSeconds: Double = 10, libpqVersion: String = "", now: Int64
+        rootFileLoaded: Bool = false, timings: PhaseTimings = PhaseTimings(), timeoutSeconds: Double = 10, libpqVersion: String = "", now: Int64
     ) {
         self.target = target
         self.connected = connected
@@ -222,6 +225,7 @@ public struct ConnectionEvidence: Sendable, Equatable {
         self.libpqMessage = libpqMessage
         self.chainCheck = chainCheck
         self.homeRootCertificate = homeRootCertificate
+        self.rootFileLoaded = rootFileLoaded
         self.timings = timings
         self.timeoutSeconds = timeoutSeconds
         self.libpqVersion = libpqVersion
@@ -269,9 +273,18 @@ public struct Report: Sendable, Equatable {
         switch evidence.target.sslmode {
         case .verifyFull: return .verifiedFull
         case .verifyCA: return .verifiedCA
-        // libpq verifies the chain in these modes too whenever a root file exists.
-        default: return evidence.target.rootFile != nil ? .verifiedCA : .encryptedUnverified
+        // libpq verifies the chain in these modes too, but only when the root file exists (a missing one is skipped
+        // without a word). Claim it only when both hold: libpq loaded the file, and pgsecure's own check of the chain
+        // against that same file trusts it.
+        default: return chainVerifiedWithoutVerifyMode(evidence) ? .verifiedCA : .encryptedUnverified
         }
+    }
+
+    static func chainVerifiedWithoutVerifyMode(_ evidence: ConnectionEvidence) -> Bool {
+        guard let root = evidence.target.rootFile, evidence.rootFileLoaded, let check = evidence.chainCheck else {
+            return false
+        }
+        return check.isTrusted && check.rootFile == root
     }
 
     static let expiryWarningDays = 30
@@ -283,6 +296,20 @@ public struct Report: Sendable, Equatable {
         if let home = evidence.homeRootCertificate, !mode.verifiesCertificate {
             warnings.append(
                 "\(home) exists, so libpq checked the chain with sslmode=\(mode.rawValue) here; on a machine without that file the same setting checks nothing. Use sslmode=verify-full with sslrootcert to make it explicit.")
+        }
+        if let root = evidence.target.rootFile, evidence.sslInUse, !mode.verifiesCertificate, verdict == .encryptedUnverified {
+            let why: String
+            if !evidence.rootFileLoaded {
+                why = root == systemRootCertificate
+                    ? "libpq \(evidence.libpqVersion) reads sslrootcert=system as a file name (OpenSSL's trust store only from libpq 16), there is no such file, and sslmode=\(mode.rawValue) then skips the check without a word"
+                    : "libpq found no readable file \"\(root)\", and sslmode=\(mode.rawValue) then skips the check without a word"
+            } else if let check = evidence.chainCheck, check.rootFile == root, !check.isTrusted {
+                why = "pgsecure's own check of the chain against it failed (\(check.verifyErrorText))"
+            } else {
+                why = "pgsecure could not confirm the chain against it"
+            }
+            warnings.append(
+                "sslrootcert=\(root) was given, but the server's certificate was not verified with it: \(why). Use --sslmode verify-full with a root file that exists.")
         }
         switch verdict {
         case .encryptedUnverified:
