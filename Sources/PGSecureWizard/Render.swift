@@ -478,9 +478,9 @@ struct BodyWriter {
         }
         row += rows
         let passwordNote =
-            state.password.isEmpty ? "no password entered: PGPASSWORD or ~/.pgpass supply it"
+            !state.hasSecret ? "no password entered: PGPASSWORD or ~/.pgpass supply it"
             : state.includesPassword ? "password included (p leaves it out)" : "password left out (p includes it)"
-        line(passwordNote, style: state.carriesPassword ? .warning : .muted)
+        line(passwordNote, style: state.carriesSecret ? .warning : .muted)
         paragraph(state.selectedOutput.usage, style: .muted)
 
         let previewTop = row
@@ -529,7 +529,7 @@ struct BodyWriter {
             screen.put(text, row: row, column: left + used, style: Style(underline: true), width: fieldWidth)
             screen.cursor = Position(row: row, column: left + used + cursorColumn)
             row += 1
-            line(state.carriesPassword ? "holds the password: written with mode 0600" : "written with mode 0644", style: .muted)
+            line(state.carriesSecret ? "holds the password: written with mode 0600" : "written with mode 0644", style: .muted)
         case .confirmOverwrite(let path):
             paragraph("\(path) exists. Overwrite it? y/n", style: .warning)
         case nil:

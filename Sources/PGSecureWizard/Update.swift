@@ -35,32 +35,39 @@ extension WizardState {
         }
     }
 
-    /// The settings as entered, validated by the model (host list, port range...). The password is included
-    /// only when asked: everything shown or written defaults to the password-free form.
+    /// The settings as entered, validated by the model (host list, port range...). Secrets (the password, a pasted
+    /// sslpassword: the model's `secretKeywords`) are included only when asked: everything shown or written defaults
+    /// to the secret-free form.
     public func settings(includingPassword: Bool = true) -> Result<ConnectionSettings, InputError> {
         var options: [LibpqOption] = []
         if !host.isEmpty { options.append(LibpqOption("host", host.text)) }
         if !port.isEmpty { options.append(LibpqOption("port", port.text)) }
         if !user.isEmpty { options.append(LibpqOption("user", user.text)) }
-        if includingPassword, !password.isEmpty { options.append(LibpqOption("password", password.text)) }
+        if !password.isEmpty { options.append(LibpqOption("password", password.text)) }
         if !dbname.isEmpty { options.append(LibpqOption("dbname", dbname.text)) }
         options.append(LibpqOption("sslmode", sslMode.rawValue))
         if sslMode.verifiesCertificate, let root = selectedRootCertificate {
             options.append(LibpqOption("sslrootcert", root))
         }
         options += otherOptions
-        return Result { () throws(InputError) in try ConnectionSettings(options: options) }
+        return Result { () throws(InputError) in
+            let settings = try ConnectionSettings(options: options)
+            return includingPassword ? settings : settings.withoutSecrets
+        }
     }
 
-    /// Stands in for the password in anything drawn on screen; letters only, so every quoting leaves it whole.
+    /// Stands in for a secret in anything drawn on screen; letters only, so every quoting leaves it whole.
     static let passwordPlaceholder = "PGSECUREMASKEDPASSWORD"
     static let passwordMask = "••••••"
 
-    /// Output text with the password masked, for previews.
+    /// Output text with every secret masked (or left out), for previews.
     func maskedText(_ kind: OutputKind, includingPassword: Bool) -> Result<String, InputError> {
-        settings(includingPassword: false).flatMap { settings in
+        settings(includingPassword: includingPassword).flatMap { settings in
             var shown = settings
-            if includingPassword, !password.isEmpty { shown.password = Self.passwordPlaceholder }
+            if shown.password != nil { shown.password = Self.passwordPlaceholder }
+            shown.otherOptions = shown.otherOptions.map { option in
+                ConnectionSettings.secretKeywords.contains(option.keyword) ? LibpqOption(option.keyword, Self.passwordPlaceholder) : option
+            }
             return kind.text(for: shown).map { $0.text.replacing(Self.passwordPlaceholder, with: Self.passwordMask) }
         }
     }
@@ -432,13 +439,13 @@ extension WizardState {
             includesPassword.toggle()
             status = StatusMessage(
                 text: includesPassword
-                    ? (password.isEmpty ? "No password was entered; outputs rely on PGPASSWORD or ~/.pgpass." : "Outputs now include the password (files are written 0600).")
+                    ? (hasSecret ? "Outputs now include the password (files are written 0600)." : "No password was entered; outputs rely on PGPASSWORD or ~/.pgpass.")
                     : "Outputs leave the password out (PGPASSWORD or ~/.pgpass supply it).",
                 tone: .info)
         case .character("c"), .character("y"):
             guard case .success(let output) = outputText() else { return [] }
             status = StatusMessage(text: "Copying…", tone: .info)
-            return [.copy(text: output.text, label: selectedOutput.title + (carriesPassword ? " (with password)" : ""))]
+            return [.copy(text: output.text, label: selectedOutput.title + (carriesSecret ? " (with password)" : ""))]
         case .character("w"), .character("s"):
             filePrompt = .path(TextInput(selectedOutput.suggestedFileName))
             status = nil
@@ -450,16 +457,28 @@ extension WizardState {
         return []
     }
 
-    var carriesPassword: Bool { includesPassword && !password.isEmpty }
+    /// Whether the settings hold a secret (a password, a pasted sslpassword) that outputs could include.
+    public var hasSecret: Bool {
+        guard case .success(let settings) = settings(includingPassword: true) else { return !password.isEmpty }
+        return settings.carriesSecret
+    }
 
-    /// The selected output's real text (with the password only when asked).
+    /// Whether the outputs hold a secret now: the model's judgement of exactly what is written or copied.
+    public var carriesSecret: Bool {
+        guard case .success(let settings) = settings(includingPassword: includesPassword) else { return false }
+        return settings.carriesSecret
+    }
+
+    /// The selected output's real text (with secrets only when asked).
     public func outputText() -> Result<RenderedOutput, InputError> {
         settings(includingPassword: includesPassword).flatMap { selectedOutput.text(for: $0) }
     }
 
     mutating func writeEffect(path: String, overwrite: Bool) -> [Effect] {
-        guard case .success(let output) = outputText() else { return [] }
+        guard case .success(let settings) = settings(includingPassword: includesPassword),
+            case .success(let output) = selectedOutput.text(for: settings)
+        else { return [] }
         status = StatusMessage(text: "Writing \(path)…", tone: .info)
-        return [.writeFile(path: path, contents: output.text, permissions: carriesPassword ? 0o600 : 0o644, overwrite: overwrite)]
+        return [.writeFile(path: path, contents: output.text, permissions: settings.carriesSecret ? 0o600 : 0o644, overwrite: overwrite)]
     }
 }

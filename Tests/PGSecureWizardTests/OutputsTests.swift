@@ -78,6 +78,59 @@ struct OutputsTests {
         #expect(contents.contains("PGPASSWORD"))
     }
 
+    @Test("A pasted sslpassword is a secret like the password: never shown, left out unless p, written 0600")
+    func sslpasswordIsSecret() throws {
+        let keyPassphrase = "k3yPassphrase"
+        var state = WizardState(
+            context: makeContext(),
+            connectionString: "host=db.example.com port=5432 user=alex dbname=app sslpassword=\(keyPassphrase) sslrootcert=\(labRoot)")
+        #expect(state.password.isEmpty)
+        var effects = drive(&state, [.key(.enter), .key(.enter), .key(.enter), .key(.enter), .key(.enter)]) { screen in
+            #expect(!screen.joinedText.contains(keyPassphrase))
+        }
+        // The test itself needs the passphrase.
+        guard case .runTest(let id, let tested)? = effects.first else {
+            Issue.record("no test started")
+            return
+        }
+        #expect(tested.otherOptions["sslpassword"] == keyPassphrase)
+        #expect((try? state.preview.get())?.contains(keyPassphrase) == false)
+        state = Wizard.update(state, .testFinished(id: id, verifiedReport())).0
+        drive(&state, [.key(.enter)])
+        #expect(state.step == .outputs)
+        #expect(Wizard.render(state, standard).text.contains("password left out (p includes it)"))
+        for index in OutputKind.allCases.indices {
+            state.outputSelection = index
+            for size in [standard, small, Size(width: 120, height: 80)] {
+                #expect(!Wizard.render(state, size).joinedText.contains(keyPassphrase), "\(state.selectedOutput)")
+            }
+            let text = try state.outputText().get().text
+            #expect(!text.contains(keyPassphrase), "\(state.selectedOutput)")
+        }
+        state.outputSelection = 0
+        effects = drive(&state, [.key(.character("c"))])
+        #expect(effects == [.copy(text: Self.expectedSettings.uri + "\n", label: "URI")])
+        effects = drive(&state, [.key(.character("w")), .key(.control("u")), .text("/tmp/u.txt"), .key(.enter)])
+        #expect(effects == [.writeFile(path: "/tmp/u.txt", contents: Self.expectedSettings.uri + "\n", permissions: 0o644, overwrite: false)])
+
+        // Asked for: the output holds it, the preview masks it, and a file holding it is 0600.
+        state.filePrompt = nil
+        drive(&state, [.key(.character("p"))])
+        #expect(state.carriesSecret)
+        let screen = Wizard.render(state, Size(width: 120, height: 80))
+        #expect(!screen.joinedText.contains(keyPassphrase))
+        #expect(screen.previewText.contains("sslpassword=••••••"))
+        drive(&state, [.key(.character("w")), .key(.control("u")), .text("/tmp/s.txt")])
+        #expect(Wizard.render(state, standard).joinedText.contains("holds the password: written with mode 0600"))
+        effects = drive(&state, [.key(.enter)])
+        guard case .writeFile(_, let contents, let permissions, _)? = effects.first else {
+            Issue.record("no write")
+            return
+        }
+        #expect(contents.contains("sslpassword=\(keyPassphrase)"))
+        #expect(permissions == 0o600)
+    }
+
     @Test("Write never overwrites without asking: y overwrites, n asks for another name, Esc cancels")
     func overwrite() {
         var state = atOutputs()
