@@ -1,3 +1,5 @@
+import PGSecureModel
+
 /// A one-line text field: the characters and a cursor, edited with the keys people expect from a shell prompt.
 public struct TextInput: Hashable, Sendable {
     public private(set) var characters: [Character]
@@ -78,29 +80,71 @@ public struct TextInput: Hashable, Sendable {
 }
 
 extension TextInput {
-    /// Where a password sits in a connection string being typed: `user:PASSWORD@` in a URI, or the value of
-    /// `password=` in key=value form. Best effort, for masking only; libpq does the real parsing.
+    /// Where secrets sit in a connection string being typed: `user:PASSWORD@` and `?password=...&sslpassword=...` in
+    /// a URI, or the values of `password=` and `sslpassword=` (the model's secret keywords) in key=value form. Best
+    /// effort, for masking only; libpq does the real parsing.
     public var passwordIndices: Set<Int> {
         let chars = characters
         let text = String(chars)
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") { return Self.uriSecretIndices(chars) }
+        return Self.keywordValueSecretIndices(chars)
+    }
+
+    static func uriSecretIndices(_ chars: [Character]) -> Set<Int> {
+        guard let schemeEnd = (0..<max(0, chars.count - 2)).first(where: { chars[$0] == ":" && chars[$0 + 1] == "/" && chars[$0 + 2] == "/" }) else { return [] }
+        let start = schemeEnd + 3
         var result = Set<Int>()
-        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
-            guard let schemeEnd = (0..<max(0, chars.count - 2)).first(where: { chars[$0] == ":" && chars[$0 + 1] == "/" && chars[$0 + 2] == "/" }) else { return [] }
-            let start = schemeEnd + 3
-            // `user:secret@host` once the @ is there; while it is being typed (`user:sec`), a colon with no `/` or `@`
-            // after it may start a password, so it is masked too. `host:5432/db` (a / and no @) is a port.
-            let end = (start..<chars.count).first(where: { chars[$0] == "@" || chars[$0] == "/" })
-            if let end, chars[end] == "/" { return [] }
+        // `user:secret@host` once the @ is there (libpq ends the user info at the first `@` or `/`, so a `?` may be
+        // part of the password); while it is being typed (`user:sec`), a colon with no `/` or `@` after it may start
+        // a password, so it is masked too. `host:5432/db` (a / and no @) is a port.
+        let end = (start..<chars.count).first(where: { chars[$0] == "@" || chars[$0] == "/" })
+        if end.map({ chars[$0] == "@" }) ?? true {
             let stop = end ?? chars.count
-            guard let colon = (start..<stop).first(where: { chars[$0] == ":" }) else { return [] }
-            return Set((colon + 1)..<stop)
+            if let colon = (start..<stop).first(where: { chars[$0] == ":" }) { result.formUnion((colon + 1)..<stop) }
         }
+        // The query: `?keyword=value&...`, keywords percent-decoded as libpq does.
+        let hostStart = end.map { chars[$0] == "@" ? $0 + 1 : start } ?? start
+        guard let question = (hostStart..<chars.count).first(where: { chars[$0] == "?" }) else { return result }
+        var parameterStart = question + 1
+        while parameterStart <= chars.count {
+            let parameterEnd = (parameterStart..<chars.count).first(where: { chars[$0] == "&" }) ?? chars.count
+            if let equals = (parameterStart..<parameterEnd).first(where: { chars[$0] == "=" }),
+                ConnectionSettings.secretKeywords.contains(percentDecoded(chars[parameterStart..<equals]))
+            {
+                result.formUnion((equals + 1)..<parameterEnd)
+            }
+            parameterStart = parameterEnd + 1
+        }
+        return result
+    }
+
+    /// `%xx` decoded (invalid escapes kept as they are), for comparing URI query keywords.
+    static func percentDecoded(_ chars: ArraySlice<Character>) -> String {
+        var bytes: [UInt8] = []
+        var index = chars.startIndex
+        while index < chars.endIndex {
+            if chars[index] == "%", index + 2 < chars.endIndex,
+                let byte = UInt8(String(chars[(index + 1)...(index + 2)]), radix: 16)
+            {
+                bytes.append(byte)
+                index += 3
+            } else {
+                bytes += Array(String(chars[index]).utf8)
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func keywordValueSecretIndices(_ chars: [Character]) -> Set<Int> {
+        let keywords = ConnectionSettings.secretKeywords.map { Array($0) }
+        var result = Set<Int>()
         var index = 0
         while index < chars.count {
             // A keyword starts at the beginning or after whitespace.
-            guard index == 0 || chars[index - 1].isWhitespace else { index += 1; continue }
-            let keyword = Array("password")
-            guard index + keyword.count <= chars.count, Array(chars[index..<(index + keyword.count)]) == keyword else {
+            guard index == 0 || chars[index - 1].isWhitespace,
+                let keyword = keywords.first(where: { index + $0.count <= chars.count && Array(chars[index..<(index + $0.count)]) == $0 })
+            else {
                 index += 1
                 continue
             }

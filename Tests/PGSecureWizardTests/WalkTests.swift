@@ -82,6 +82,25 @@ struct WalkTests {
         }
     }
 
+    @Test("Secrets in a URI query string and sslpassword are masked too, and nothing else is", arguments: [
+        ("postgresql://alex@db.example.com/app?password=\(secret)", secret),
+        ("postgresql://alex@db.example.com/app?sslmode=require&password=\(secret)&application_name=web", secret),
+        ("postgres://db.example.com?sslpassword=\(secret)", secret),
+        ("postgresql://alex@h/app?pass%77ord=\(secret)", secret),
+        ("postgresql://alex@h:5432?password=\(secret)&sslmode=verify-full", secret),
+        ("postgresql://alex:\(secret)?x@h/app?sslmode=require", secret + "?x"),
+        ("host=h sslpassword=\(secret) user=alex", secret),
+        ("host=h sslpassword='\(secret)' password=\(secret) user=alex", secret),
+    ])
+    func querySecretsMasked(text: String, hidden: String) {
+        let masked = text.replacing(hidden, with: String(repeating: "•", count: hidden.count))
+        #expect(TextInput(text).visible(width: 200, masking: TextInput(text).passwordIndices).text == masked)
+        var state = WizardState(context: makeContext())
+        drive(&state, [.text(text)]) { screen in
+            #expect(!screen.joinedText.contains(secret), "\(text)")
+        }
+    }
+
     @Test("Host: empty is refused; Enter stays on the step with the reason")
     func emptyHost() {
         var state = WizardState(context: makeContext())
