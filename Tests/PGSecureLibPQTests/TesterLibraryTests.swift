@@ -24,18 +24,21 @@ import PGSecureModel
     }
 
     @Test func cancellingTheTaskStopsAHangingConnectAtOnce() async throws {
-        let lab = try TLSLab.load()
+        // A silent server of the test's own: once it has read libpq's SSLRequest, libpq is waiting for an answer
+        // that never comes, so the cancel below hits a connect that really hangs (no guessed sleep).
+        let server = try SilentServer()
+        let settings = ConnectionSettings(endpoints: [Endpoint(host: "127.0.0.1", port: server.port)], sslmode: .require)
         let clock = ContinuousClock()
         // A 120 s timeout: the "cancelled" message and the elapsed time prove cancellation ended it, not the timeout.
-        // (Loose bound: other tests may hold the cooperative threads for a while under `swift test --parallel`.)
-        let task = Task { await ConnectionTester.test(settings(lab, port: lab.port("silent")), timeout: 120, environment: [:]) }
-        try await Task.sleep(for: .milliseconds(300))
+        let task = Task { await ConnectionTester.test(settings, timeout: 120, environment: ["HOME": "/nonexistent"]) }
+        try await server.waitForSSLRequest(within: .seconds(30))
         let cancelledAt = clock.now
         task.cancel()
         let report = await task.value
         #expect(!report.connected)
         #expect(report.libpqMessage?.contains("cancelled") == true)
-        #expect(clock.now - cancelledAt < .seconds(60))
+        // Loose bound (parallel tests may hold threads), still far below the timeout.
+        #expect(clock.now - cancelledAt < .seconds(10))
     }
 
     @Test func ownTimeoutIsHonoured() async throws {
@@ -83,5 +86,60 @@ import PGSecureModel
         let plan = ConnectionPlan(ConnectionSettings(endpoints: [Endpoint(host: "h")]), environment: ["HOME": "/nonexistent"])
         #expect(plan.options["sslmode"] == "prefer")
         #expect(plan.target.port == 5432)
+    }
+}
+
+/// Listens on a free loopback port, accepts one client and never answers it.
+private final class SilentServer {
+    let port: Int
+    private let listener: Int32
+    private var client: Int32 = -1
+
+    init() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(listener, pointer, length) == 0 && listen(listener, 4) == 0 && getsockname(listener, pointer, &length) == 0
+            }
+        }
+        guard listener >= 0, ok else {
+            if listener >= 0 { close(listener) }
+            throw POSIXError(.EADDRNOTAVAIL)
+        }
+        self.listener = listener
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Polls (without blocking a cooperative thread) until a client connected and sent its 8-byte SSLRequest.
+    func waitForSSLRequest(within limit: Duration) async throws {
+        let deadline = ContinuousClock.now + limit
+        var received: [UInt8] = []
+        while received.count < 8 {
+            if ContinuousClock.now > deadline { throw POSIXError(.ETIMEDOUT) }
+            var descriptor = [pollfd(fd: client >= 0 ? client : listener, events: Int16(POLLIN), revents: 0)]
+            if poll(&descriptor, 1, 0) == 1 {
+                if client < 0 {
+                    client = accept(listener, nil, nil)
+                } else {
+                    var buffer = [UInt8](repeating: 0, count: 8 - received.count)
+                    let count = recv(client, &buffer, buffer.count, 0)
+                    if count <= 0 { throw POSIXError(.ECONNRESET) }
+                    received += buffer.prefix(count)
+                }
+                continue
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        // SSLRequest: length 8, code 80877103.
+        #expect(received == [0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F])
+    }
+
+    deinit {
+        if client >= 0 { close(client) }
+        close(listener)
     }
 }
