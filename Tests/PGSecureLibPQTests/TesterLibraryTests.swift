@@ -82,6 +82,42 @@ import PGSecureModel
         #expect(ConnectionPlan.libpqLoads(rootFile: "system", libpqVersion: 160_000))
     }
 
+    /// Tests/lab/lab: lab.env (the password) and every private key are unreadable by other users; each server key is
+    /// postgres's own 600 copy; no file other users can reach holds the password.
+    @Test func labKeepsItsSecretsPrivate() throws {
+        let lab = try TLSLab.load()
+        let directory = try #require(lab.values["LAB_DIR"])
+        func mode(_ path: String) -> (mode: mode_t, uid: uid_t)? {
+            var status = stat()
+            return lstat(path, &status) == 0 ? (status.st_mode, status.st_uid) : nil
+        }
+        #expect(mode(directory + "/lab.env").map { $0.mode & 0o777 } == 0o600)
+        let postgres = try #require(getpwnam("postgres")).pointee.pw_uid
+        var keys = 0
+        // Walk what others can traverse (o+x directories) and check what they could read.
+        func walk(_ path: String, othersReach: Bool) throws {
+            for name in try FileManager.default.contentsOfDirectory(atPath: path) {
+                let child = path + "/" + name
+                guard let (bits, owner) = mode(child) else { continue }
+                if (bits & S_IFMT) == S_IFDIR {
+                    try walk(child, othersReach: othersReach && bits & 0o001 != 0)
+                    continue
+                }
+                guard (bits & S_IFMT) == S_IFREG else { continue }
+                if name.hasSuffix(".key") {
+                    keys += 1
+                    #expect(bits & 0o077 == 0, "\(child) is readable by others: \(String(bits & 0o777, radix: 8))")
+                    if name == "server.key" { #expect(owner == postgres, "\(child)") }
+                }
+                if othersReach, bits & 0o004 != 0, let text = try? String(contentsOfFile: child, encoding: .utf8) {
+                    #expect(!text.contains(lab.password), "\(child) holds the lab password and is world-readable")
+                }
+            }
+        }
+        try walk(directory, othersReach: mode(directory).map { $0.mode & 0o001 != 0 } ?? false)
+        #expect(keys >= 10)
+    }
+
     @Test func planAlwaysNamesAnSSLMode() {
         let plan = ConnectionPlan(ConnectionSettings(endpoints: [Endpoint(host: "h")]), environment: ["HOME": "/nonexistent"])
         #expect(plan.options["sslmode"] == "prefer")
