@@ -90,30 +90,75 @@ enum Subprocess {
 }
 
 enum FileWriter {
-    /// Creates the file (never replacing one unless `overwrite`), with `permissions` even if it existed.
+    /// Writes the whole file or nothing: the contents go to a new temporary file in the same directory (created
+    /// with O_EXCL and its final mode, so a secret is never readable by others, not even for a moment), are synced,
+    /// and are renamed over `path`. An existing file is replaced only with `overwrite` (the user confirmed), and keeps
+    /// the stricter of its old mode and `permissions`: a 0600 file never becomes 0644.
     static func write(_ contents: String, to path: String, permissions: Int, overwrite: Bool) -> FileWriteResult {
-        var flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW
-        flags |= overwrite ? O_TRUNC : O_EXCL
-        let descriptor = open(path, flags, mode_t(permissions))
-        guard descriptor >= 0 else {
-            if errno == EEXIST { return .exists(path: path) }
-            return .failed(path: path, message: String(cString: strerror(errno)))
+        func failure(_ code: Int32 = errno) -> FileWriteResult { .failed(path: path, message: String(cString: strerror(code))) }
+        var mode = mode_t(permissions) & 0o777
+        var existing = stat()
+        if lstat(path, &existing) == 0 {
+            guard overwrite else { return .exists(path: path) }
+            guard existing.st_mode & S_IFMT == S_IFREG else {
+                return .failed(path: path, message: "not a regular file; choose another name")
+            }
+            mode &= existing.st_mode & 0o777
+        } else if errno != ENOENT {
+            return failure()
         }
-        defer { close(descriptor) }
-        // An existing file keeps its old mode through O_TRUNC; a password must not stay world-readable.
-        if fchmod(descriptor, mode_t(permissions)) != 0 {
-            return .failed(path: path, message: String(cString: strerror(errno)))
+        let directory = path.lastIndex(of: "/").map { String(path[...$0]) } ?? "./"
+        let name = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+        var temporary = ""
+        var descriptor: Int32 = -1
+        for _ in 0..<16 {
+            temporary = directory + "." + name + ".pgsecure-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+            if descriptor >= 0 || errno != EEXIST { break }
+        }
+        guard descriptor >= 0 else { return failure() }
+        var isClosed = false
+        var isPlaced = false
+        defer {
+            if !isClosed { close(descriptor) }
+            if !isPlaced { unlink(temporary) }
         }
         var remaining = Array(contents.utf8)[...]
         while !remaining.isEmpty {
             let written = remaining.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }
-                return .failed(path: path, message: String(cString: strerror(errno)))
+                return failure()
             }
             remaining = remaining.dropFirst(written)
         }
-        return .written(path: path, permissions: permissions)
+        var status = stat()
+        guard fsync(descriptor) == 0, fstat(descriptor, &status) == 0 else { return failure() }
+        isClosed = true
+        guard close(descriptor) == 0 else { return failure() }
+        if overwrite {
+            guard rename(temporary, path) == 0 else { return failure() }
+        } else {
+            // link fails with EEXIST if the name was taken meanwhile: a file is never replaced without asking.
+            if link(temporary, path) == 0 {
+                unlink(temporary)
+            } else {
+                let code = errno
+                if code == EEXIST { return .exists(path: path) }
+                // File systems without hard links: check once more, then rename.
+                guard [EPERM, EOPNOTSUPP, ENOSYS, EMLINK].contains(code) else { return failure(code) }
+                if lstat(path, &existing) == 0 { return .exists(path: path) }
+                guard rename(temporary, path) == 0 else { return failure() }
+            }
+        }
+        isPlaced = true
+        // The new name itself is durable once the directory is synced (best effort: some file systems refuse).
+        let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryDescriptor >= 0 {
+            _ = fsync(directoryDescriptor)
+            close(directoryDescriptor)
+        }
+        return .written(path: path, permissions: Int(status.st_mode & 0o777))
     }
 }
 
