@@ -226,6 +226,52 @@ struct WizardTmuxTests {
         try session.waitFor("EXITED 130")
     }
 
+    @Test("Overwriting replaces the file whole (a new file renamed over it), keeps a 0600 file 0600, leaves no temporary file")
+    func overwriteKeepsStricterMode() throws {
+        let lab = try TLSLab.load()
+        let conninfo = "host=localhost port=\(lab.port("good")) user=\(lab.user) password=\(lab.password) dbname=postgres sslrootcert=\(lab.rootCertificate)"
+        let session = try WizardSession(command: [wizardBinary, "wizard", conninfo, "--emit", "conninfo"])
+        defer { session.close() }
+        try session.waitFor("Where is the server?")
+        for _ in 0..<5 { session.keys("Enter") }
+        try session.waitFor("verified-full", timeout: 20)
+        session.keys("Enter")
+        try session.waitFor("tested: ✓ verified-full")
+
+        let directory = session.home.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("conn.txt").path
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("old\n".utf8), attributes: [.posixPermissions: 0o600]))
+        let oldNode = try FileManager.default.attributesOfItem(atPath: file)[.systemFileNumber] as? Int
+        session.keys("w")
+        try session.waitFor("Write to:")
+        session.keys("C-u")
+        session.type(file)
+        session.keys("Enter")
+        try session.waitFor("Overwrite it? y/n")
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "old\n")
+        session.keys("y")
+        let written = try session.waitFor("✓ Wrote")
+        #expect(written.contains("(mode 600)"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600, "an owner-only file was widened")
+        #expect(attributes[.systemFileNumber] as? Int != oldNode, "the file was rewritten in place, not replaced")
+        let contents = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(contents.hasPrefix("host='localhost'") && contents.hasSuffix("\n"))
+        #expect(!contents.contains(lab.password))
+
+        // A new file without the password: the usual mode, and still nothing left behind.
+        session.keys("w")
+        try session.waitFor("Write to:")
+        session.keys("C-u")
+        session.type(directory.appendingPathComponent("new.txt").path)
+        session.keys("Enter")
+        try session.waitFor("new.txt (mode 644)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["conn.txt", "new.txt"])
+        session.keys("C-c")
+        try session.waitFor("EXITED 130")
+    }
+
     @Test("Without a terminal the wizard exits 2 and points to the non-interactive commands")
     func noTerminal() throws {
         let result = try run("/usr/bin/setsid", ["-w", wizardBinary], environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm"])
