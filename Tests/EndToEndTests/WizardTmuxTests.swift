@@ -60,7 +60,6 @@ struct WizardTmuxTests {
 
     @Test("Resizing mid-walk redraws at the new size, asks for room below the minimum, and keeps what was typed")
     func resize() throws {
-        _ = try TLSLab.load()
         let session = try WizardSession(command: [wizardBinary])
         defer { session.close() }
         try session.waitFor("Paste a connection string")
@@ -82,7 +81,6 @@ struct WizardTmuxTests {
 
     @Test("Ctrl-C mid-walk quits with 130 and leaves the terminal sane (echo, icanon)")
     func controlC() throws {
-        _ = try TLSLab.load()
         let session = try WizardSession(command: [wizardBinary])
         defer { session.close() }
         try session.waitFor("Paste a connection string")
@@ -100,7 +98,6 @@ struct WizardTmuxTests {
         ("TERM", 143), ("HUP", 129), ("SEGV", 139),
     ])
     func signals(signal: String, status: Int) throws {
-        _ = try TLSLab.load()
         let session = try WizardSession(command: [wizardBinary], extraEnvironment: ["SWIFT_BACKTRACE=interactive=no,color=no"])
         defer { session.close() }
         try session.waitFor("Paste a connection string")
@@ -192,7 +189,6 @@ struct WizardTmuxTests {
 
     @Test("UTF-8 input and display: a CJK database name is typed, shown, and percent-encoded in the preview")
     func unicodeInput() throws {
-        _ = try TLSLab.load()
         let session = try WizardSession(command: [wizardBinary, "host=db.example.com user=алиса"])
         defer { session.close() }
         try session.waitFor("Where is the server?")
@@ -215,15 +211,23 @@ struct WizardTmuxTests {
 
     @Test("NO_COLOR: the same screens without colour; bold, reverse and underline still mark focus", arguments: [false, true])
     func noColor(disabled: Bool) throws {
-        _ = try TLSLab.load()
         let session = try WizardSession(command: [wizardBinary], extraEnvironment: disabled ? ["NO_COLOR=1"] : [])
         defer { session.close() }
         try session.waitFor("Paste a connection string")
         let styled = session.tmuxOutput(["capture-pane", "-p", "-e", "-t", session.target])
         #expect(WizardSession.usesForegroundColour(styled) == !disabled)
-        #expect(styled.contains("\u{1b}[7m") || styled.contains(";7m") || styled.contains("[1;7m") || styled.contains("7;"))
+        #expect(WizardSession.usesReverseVideo(styled), "no SGR 7 (reverse) in: \(styled)")
         session.keys("C-c")
         try session.waitFor("EXITED 130")
+    }
+
+    @Test("Reverse video is found only as SGR parameter 7, not in colours like 37 or 38;5;7", arguments: [
+        ("\u{1b}[7mx", true), ("\u{1b}[1;7mx", true), ("\u{1b}[7;1mx", true), ("\u{1b}[0;1;7;31mx", true),
+        ("\u{1b}[37;40mx", false), ("\u{1b}[38;5;7mx", false), ("\u{1b}[48;5;7mx", false), ("\u{1b}[38;2;7;7;7mx", false),
+        ("\u{1b}[27mx", false), ("\u{1b}[17;1Hx7;", false), ("plain 7; text ;7m", false),
+    ])
+    func reverseVideoDetection(screen: String, reversed: Bool) {
+        #expect(WizardSession.usesReverseVideo(screen) == reversed)
     }
 
     @Test("Overwriting replaces the file whole (a new file renamed over it), keeps a 0600 file 0600, leaves no temporary file")
@@ -411,6 +415,30 @@ final class WizardSession {
             if rest[end] == "m" {
                 let parameters = rest[rest.index(after: rest.startIndex)..<end].split(separator: ";").compactMap { Int($0) }
                 if parameters.contains(where: { (30...38).contains($0) || (90...97).contains($0) }) { return true }
+            }
+            rest = rest[end...]
+        }
+        return false
+    }
+
+    /// Whether `capture-pane -e` output turns on reverse video: SGR parameter 7 itself, not a 7 inside a colour
+    /// (37, 38;5;7, 38;2;r;g;b) or a cursor move.
+    static func usesReverseVideo(_ screen: String) -> Bool {
+        var rest = Substring(screen)
+        while let start = rest.firstIndex(of: "\u{1b}") {
+            rest = rest[rest.index(after: start)...]
+            guard rest.first == "[", let end = rest.firstIndex(where: { $0.isLetter }) else { continue }
+            if rest[end] == "m" {
+                let parameters = rest[rest.index(after: rest.startIndex)..<end].split(separator: ";", omittingEmptySubsequences: false).map { Int($0) ?? 0 }
+                var index = 0
+                while index < parameters.count {
+                    switch parameters[index] {
+                    case 7: return true
+                    // Extended colours: 38/48/58;5;N or 38/48/58;2;R;G;B.
+                    case 38, 48, 58: index += parameters.dropFirst(index + 1).first == 2 ? 5 : 3
+                    default: index += 1
+                    }
+                }
             }
             rest = rest[end...]
         }
