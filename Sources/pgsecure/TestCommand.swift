@@ -6,9 +6,14 @@ struct TestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test", abstract: "Connect for real and report what was verified, or why it failed.",
         discussion: """
-            One connection through libpq with exactly these settings: the verdict (verified-full, verified-ca,
-            encrypted-unverified, unencrypted, failed), TLS and certificate facts, a diagnosis with a fix, and timings.
+            One connection through libpq with exactly these settings: the verdict (verified-full, verified-ca, \
+            encrypted-unverified, unencrypted, failed), TLS and certificate facts, a diagnosis with a fix, and timings. \
             Exit 0 when connected, 1 when not, 2 for bad input. The password never appears in the output.
+
+            Limit: libpq looks up host names itself, synchronously, and neither --timeout nor cancelling can interrupt \
+            that: a DNS lookup that hangs is bounded only by the resolver (resolv.conf timeout and attempts; about 10 s \
+            per name server by default). To bound it, pass the address too: hostaddr=IP with host=NAME (libpq still \
+            checks the certificate against NAME and sends it as SNI).
             """)
     @OptionGroup var connection: ConnectionOptions
     @Flag(help: "Print the report as JSON for scripts.") var json = false

@@ -205,6 +205,14 @@ struct TesterTests {
         #expect(!inString.stdout.contains(lab.password) && !inString.stderr.contains(lab.password))
     }
 
+    @Test func helpNamesTheUnboundedDNSLookup() throws {
+        let result = try pgsecure(["test", "--help"], environment: ["HOME": "/nonexistent"])
+        #expect(result.status == 0)
+        let text = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("DNS lookup that hangs"))
+        #expect(text.contains("hostaddr=IP with host=NAME"))
+    }
+
     @Test(arguments: [["--timeout", "0"], ["--timeout", "abc"], ["--port", "0", "--host", "localhost"], []])
     func badInputExitsTwo(_ arguments: [String]) throws {
         let result = try pgsecure(["test"] + arguments, environment: ["HOME": "/nonexistent"])
