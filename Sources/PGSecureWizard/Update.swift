@@ -112,11 +112,12 @@ extension WizardState {
     // MARK: Setting up
 
     mutating func prefillFromEnvironment() {
+        // The variable names are the model's (LibpqEnvironment), as libpq reads them.
         let fields: [(String, WritableKeyPath<WizardState, TextInput>)] = [
-            ("PGHOST", \.host), ("PGPORT", \.port), ("PGUSER", \.user), ("PGDATABASE", \.dbname),
+            ("host", \.host), ("port", \.port), ("user", \.user), ("dbname", \.dbname),
         ]
-        for (variable, field) in fields {
-            if let value = context.environment[variable], !value.isEmpty {
+        for (keyword, field) in fields {
+            if let variable = LibpqEnvironment.variable(for: keyword), let value = context.environment[variable], !value.isEmpty {
                 self[keyPath: field] = TextInput(value)
                 prefilledFromEnvironment.append(variable)
             }
@@ -177,9 +178,10 @@ extension WizardState {
             }
             startError = nil
             notices = []
-            host = TextInput(settings.endpoints.map(\.host).joined(separator: ","))
-            let ports = settings.endpoints.map { $0.port.map(String.init) ?? "" }
-            port = TextInput(Set(ports).count <= 1 ? (ports.first ?? "") : ports.joined(separator: ","))
+            // Host and port lists exactly as the model writes them (one port for all hosts, or one per host).
+            let modelOptions = settings.options
+            host = TextInput(modelOptions["host"] ?? "")
+            port = TextInput(modelOptions["port"] ?? "")
             user = TextInput(settings.user ?? "")
             password = TextInput(settings.password ?? "")
             dbname = TextInput(settings.dbname ?? "")

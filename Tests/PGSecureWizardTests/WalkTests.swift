@@ -61,6 +61,17 @@ struct WalkTests {
         #expect(screen.joinedText.contains("application_name=web"))
     }
 
+    @Test("Host and port lists from a pasted string read as the model writes them", arguments: [
+        ("host=a,b port=5432,5433", "a,b", "5432,5433"), ("host=a,b port=5432", "a,b", "5432"), ("host=a,b port=6432,6432", "a,b", "6432"),
+        ("host=a", "a", ""),
+    ])
+    func pastedHostLists(text: String, hosts: String, ports: String) {
+        let state = WizardState(context: makeContext(), connectionString: text)
+        #expect(state.step == .host)
+        #expect(state.host.text == hosts)
+        #expect(state.port.text == ports)
+    }
+
     @Test("The connection string given on the command line starts prefilled at the host step")
     func commandLineConnectionString() {
         let state = WizardState(context: makeContext(), connectionString: "postgresql://alex:\(secret)@db.example.com:5432/app")
