@@ -205,6 +205,59 @@ struct TesterTests {
         #expect(!inString.stdout.contains(lab.password) && !inString.stderr.contains(lab.password))
     }
 
+    /// Every way a connection string reaches the output (Tested line, diagnosis, libpq's message, parse errors)
+    /// leaves the password out, and a failed connection's JSON still has every stable key.
+    @Test func failedConnectionsKeepEveryKeyAndNeverThePassword() throws {
+        let lab = try TLSLab.load()
+        let home = try makeEmptyHome()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let secret = lab.password
+        let failing = [
+            "host=other.name hostaddr=127.0.0.1 port=\(lab.port("good")) user=\(lab.user) password=\(secret) dbname=postgres",
+            "postgresql://\(lab.user):\(secret)@localhost:\(lab.port("expired"))/postgres?sslrootcert=\(lab.rootCertificate)",
+            "postgresql://\(lab.user):\(secret)@localhost:\(lab.port("silent"))/postgres",
+            "postgresql://\(lab.user):\(secret)@localhost:\(lab.port("good"))/no_such_db?sslrootcert=\(lab.rootCertificate)",
+            "host=localhost port=\(lab.port("http400")) user=\(lab.user) password='\(secret)' sslmode=require",
+        ]
+        for connectionString in failing {
+            for format in [["--json"], []] {
+                let result = try pgsecure(
+                    ["test"] + format + [connectionString, "--sslrootcert", lab.rootCertificate, "--timeout", "1"],
+                    environment: ["HOME": home.path])
+                #expect(result.status == 1, "\(connectionString): \(result.stderr)")
+                #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(connectionString)")
+                guard !format.isEmpty else { continue }
+                let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutBytes) as? [String: Any])
+                #expect(Set(report.keys) == [
+                    "connected", "verdict", "ssl", "server", "certificate", "diagnosis", "warnings", "timings_ms",
+                    "libpq_message", "target",
+                ])
+                #expect(report["connected"] as? Bool == false && report["verdict"] as? String == "failed")
+                #expect(Set((report["ssl"] as? [String: Any] ?? [:]).keys) == ["in_use", "protocol", "cipher", "bits"])
+                #expect(Set((report["server"] as? [String: Any] ?? [:]).keys) == ["version", "user", "database"])
+                #expect(Set((report["diagnosis"] as? [String: Any] ?? [:]).keys) == ["code", "summary", "fix"])
+                #expect(Set((report["timings_ms"] as? [String: Any] ?? [:]).keys) == ["dns", "tcp", "tls", "auth", "total"])
+                #expect(Set((report["target"] as? [String: Any] ?? [:]).keys) == [
+                    "host", "port", "hostaddr", "user", "dbname", "sslmode", "sslrootcert",
+                ])
+                #expect(report["libpq_message"] is String)
+                if let certificate = report["certificate"] as? [String: Any] {
+                    #expect(Set(certificate.keys) == [
+                        "subject", "issuer", "san", "not_before", "not_after", "days_left", "sha256", "chain", "root_file",
+                        "root_found", "host_matches", "verify_error",
+                    ])
+                } else {
+                    #expect(report["certificate"] is NSNull)
+                }
+            }
+        }
+        // A URI libpq cannot parse: its error quotes the offending token, which here holds the password.
+        let broken = try pgsecure(
+            ["test", "postgresql://\(lab.user):\(secret)%zz@localhost:\(lab.port("good"))/postgres"], environment: ["HOME": home.path])
+        #expect(broken.status == 2)
+        #expect(!broken.stdout.contains(secret) && !broken.stderr.contains(secret), "\(broken.stderr)")
+    }
+
     @Test func helpNamesTheUnboundedDNSLookup() throws {
         let result = try pgsecure(["test", "--help"], environment: ["HOME": "/nonexistent"])
         #expect(result.status == 0)
