@@ -124,7 +124,14 @@ public struct ConnectionSettings: Hashable, Sendable {
 
     static func port(_ text: String) throws(InputError) -> Int? {
         if text.isEmpty { return nil }
-        guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(text), (1...65535).contains(number) else {
+        guard text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            // Not echoed: from a URI whose password holds an unencoded `/` or `:`, libpq hands part of the
+            // password over as the port.
+            throw InputError(
+                field: "port", problem: "is not a number",
+                fix: "use a number from 1 to 65535; in a URI, percent-encode : and / in the password (%3A, %2F)")
+        }
+        guard let number = Int(text), (1...65535).contains(number) else {
             throw InputError(
                 field: "port", problem: "\"\(text)\" is not a port number",
                 fix: "use a number from 1 to 65535 (PostgreSQL's default is 5432)")
