@@ -141,17 +141,29 @@ struct WizardTmuxTests {
         #expect(!session.captures.contains { $0.contains(lab.password) })
     }
 
+    /// The wizard prefilled with a key=value string for the lab's good server, walked through a verified test to
+    /// the Outputs step.
+    static func outputsAfterVerifiedTest(_ lab: TLSLab) throws -> WizardSession {
+        let conninfo = "host=localhost port=\(lab.port("good")) user=\(lab.user) password=\(lab.password) dbname=postgres sslrootcert=\(lab.rootCertificate)"
+        let session = try WizardSession(command: [wizardBinary, "wizard", conninfo, "--emit", "conninfo"])
+        do {
+            try session.waitFor("Where is the server?")
+            for _ in 0..<5 { session.keys("Enter") }
+            try session.waitFor("verified-full", timeout: 20)
+            session.keys("Enter")
+            try session.waitFor("tested: ✓ verified-full")
+            return session
+        } catch {
+            session.close()
+            throw error
+        }
+    }
+
     @Test("Copy puts the output on the clipboard (tmux buffer inside tmux) and says so; write asks before overwriting")
     func copyAndWrite() throws {
         let lab = try TLSLab.load()
-        let conninfo = "host=localhost port=\(lab.port("good")) user=\(lab.user) password=\(lab.password) dbname=postgres sslrootcert=\(lab.rootCertificate)"
-        let session = try WizardSession(command: [wizardBinary, "wizard", conninfo, "--emit", "conninfo"])
+        let session = try Self.outputsAfterVerifiedTest(lab)
         defer { session.close() }
-        try session.waitFor("Where is the server?")
-        for _ in 0..<5 { session.keys("Enter") }
-        try session.waitFor("verified-full", timeout: 20)
-        session.keys("Enter")
-        try session.waitFor("tested: ✓ verified-full")
         session.keys("c")
         try session.waitFor("Copied key=value to the clipboard")
         let buffer = session.tmuxOutput(["show-buffer"])
@@ -233,14 +245,8 @@ struct WizardTmuxTests {
     @Test("Overwriting replaces the file whole (a new file renamed over it), keeps a 0600 file 0600, leaves no temporary file")
     func overwriteKeepsStricterMode() throws {
         let lab = try TLSLab.load()
-        let conninfo = "host=localhost port=\(lab.port("good")) user=\(lab.user) password=\(lab.password) dbname=postgres sslrootcert=\(lab.rootCertificate)"
-        let session = try WizardSession(command: [wizardBinary, "wizard", conninfo, "--emit", "conninfo"])
+        let session = try Self.outputsAfterVerifiedTest(lab)
         defer { session.close() }
-        try session.waitFor("Where is the server?")
-        for _ in 0..<5 { session.keys("Enter") }
-        try session.waitFor("verified-full", timeout: 20)
-        session.keys("Enter")
-        try session.waitFor("tested: ✓ verified-full")
 
         let directory = session.home.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
