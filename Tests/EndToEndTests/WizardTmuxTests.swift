@@ -14,11 +14,8 @@ struct WizardTmuxTests {
     @Test("A whole walk against the lab reaches verified-full and shows the CLI's URI; the password never shows")
     func fullWalk() throws {
         let lab = try TLSLab.load()
-        let session = try WizardSession(command: [wizardBinary])
+        let session = try Self.atHostStep()
         defer { session.close() }
-        try session.waitFor("Paste a connection string")
-        session.keys("Enter")
-        try session.waitFor("Where is the server?")
         session.type("localhost")
         session.keys("Tab")
         session.type(String(lab.port("good")))
@@ -60,11 +57,8 @@ struct WizardTmuxTests {
 
     @Test("Resizing mid-walk redraws at the new size, asks for room below the minimum, and keeps what was typed")
     func resize() throws {
-        let session = try WizardSession(command: [wizardBinary])
+        let session = try Self.atHostStep()
         defer { session.close() }
-        try session.waitFor("Paste a connection string")
-        session.keys("Enter")
-        try session.waitFor("Where is the server?")
         session.type("db.example.com")
         try session.waitFor("db.example.com")
         session.tmux(["resize-window", "-t", session.target, "-x", "120", "-y", "40"])
@@ -81,11 +75,8 @@ struct WizardTmuxTests {
 
     @Test("Ctrl-C mid-walk quits with 130 and leaves the terminal sane (echo, icanon)")
     func controlC() throws {
-        let session = try WizardSession(command: [wizardBinary])
+        let session = try Self.atHostStep()
         defer { session.close() }
-        try session.waitFor("Paste a connection string")
-        session.keys("Enter")
-        try session.waitFor("Where is the server?")
         session.type("half-typed")
         try session.waitFor("half-typed")
         session.keys("C-c")
@@ -139,6 +130,20 @@ struct WizardTmuxTests {
         #expect(written.contains("export PGSSLMODE='verify-full'"))
         #expect(!written.contains("\u{1b}"), "terminal control sequences leaked into stdout")
         #expect(!session.captures.contains { $0.contains(lab.password) })
+    }
+
+    /// A bare `pgsecure`, past the Start step, waiting at "Where is the server?".
+    static func atHostStep() throws -> WizardSession {
+        let session = try WizardSession(command: [wizardBinary])
+        do {
+            try session.waitFor("Paste a connection string")
+            session.keys("Enter")
+            try session.waitFor("Where is the server?")
+            return session
+        } catch {
+            session.close()
+            throw error
+        }
     }
 
     /// The wizard prefilled with a key=value string for the lab's good server, walked through a verified test to

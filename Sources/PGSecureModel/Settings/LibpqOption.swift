@@ -19,6 +19,6 @@ extension Array where Element == LibpqOption {
         let index = firstIndex { $0.keyword == keyword }
         removeAll { $0.keyword == keyword }
         guard let value else { return }
-        insert(LibpqOption(keyword, value), at: Swift.min(index ?? count, count))
+        insert(LibpqOption(keyword, value), at: index ?? count)
     }
 }

@@ -9,8 +9,6 @@ public enum SSLMode: String, CaseIterable, Sendable, Comparable, Codable {
 
     /// The chain is checked against a root certificate file.
     public var verifiesCertificate: Bool { self == .verifyCA || self == .verifyFull }
-    /// The certificate must also name the host that was asked for.
-    public var verifiesHostName: Bool { self == .verifyFull }
     /// libpq may end up on a connection without TLS.
     public var mayFallBackToPlaintext: Bool { self <= .prefer }
 
