@@ -1,14 +1,15 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Linux only (Debian's libpq, OpenSSL and ncursesw through pkg-config): no other platform is built or tested.
 let package = Package(
     name: "pgsecure",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pgsecure", targets: ["pgsecure"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -17,15 +18,9 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
 
-        // Data files from Resources/, compiled into the binary so a copied `pgsecure` still has them.
+        // Data files in its Resources/ folder, compiled into the binary so a copied `pgsecure` still has them.
         .target(
             name: "PGSecureResources",
-            path: ".",
-            exclude: [
-                "Sources/PGSecureModel", "Sources/PGSecureLibPQ", "Sources/PGSecureWizard", "Sources/PGSecureTerminal",
-                "Sources/pgsecure", "Tests", "bench", "Makefile", "README.md",
-            ],
-            sources: ["Sources/PGSecureResources/EmbeddedResources.swift"],
             resources: [
                 .embedInCode("Resources/sslmodes.json"),
                 .embedInCode("Resources/root-bundles.json"),
@@ -35,7 +30,7 @@ let package = Package(
                 .embedInCode("Resources/snippets/jdbc.mustache"),
             ]
         ),
-        // Pure core: settings, sslmode knowledge, every output format. No C, no I/O.
+        // Pure core: settings, the resolution pipeline, sslmode knowledge, every output format. No C, no I/O.
         .target(name: "PGSecureModel", dependencies: ["PGSecureResources"]),
         // The only code that talks to libpq and OpenSSL: parsing, root stores, the connection tester.
         .target(name: "PGSecureLibPQ", dependencies: ["PGSecureModel", "CLibPQ", "COpenSSL"]),
@@ -43,14 +38,17 @@ let package = Package(
         .target(name: "PGSecureWizard", dependencies: ["PGSecureModel"]),
         // The only code that imports curses: paints screens, reads keys, restores the terminal.
         .target(name: "PGSecureTerminal", dependencies: ["PGSecureWizard", "CNcurses"]),
-        // Thin command line.
-        .executableTarget(
-            name: "pgsecure",
+        // The commands (argument parsing, resolution, output, exit codes), runnable in-process by tests.
+        .target(
+            name: "PGSecureCLI",
             dependencies: [
-                "PGSecureModel", "PGSecureLibPQ", "PGSecureWizard", "PGSecureTerminal",
+                "PGSecureModel", "PGSecureLibPQ", "PGSecureWizard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // `@main`: the process's standard streams and the terminal, handed to the commands.
+        .executableTarget(name: "pgsecure", dependencies: ["PGSecureCLI", "PGSecureTerminal"]),
 
         // Shared by the test targets: hostile-value generators, the TLS lab's description.
         .target(
@@ -60,7 +58,9 @@ let package = Package(
         .testTarget(name: "PGSecureModelTests", dependencies: ["PGSecureModel", "PGSecureLibPQ", "TestSupport"]),
         .testTarget(name: "PGSecureLibPQTests", dependencies: ["PGSecureModel", "PGSecureLibPQ", "TestSupport"]),
         .testTarget(name: "PGSecureWizardTests", dependencies: ["PGSecureWizard", "PGSecureModel"]),
-        // Runs the built `pgsecure` binary as a process: CLI contract, real shells, real clients, tmux.
+        // The commands in-process: every command's output, notices and exit codes.
+        .testTarget(name: "PGSecureCLITests", dependencies: ["PGSecureCLI", "PGSecureModel", "TestSupport"]),
+        // Runs the built `pgsecure` binary as a process: real shells, real clients, tmux.
         .testTarget(name: "EndToEndTests", dependencies: ["PGSecureModel", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -37,11 +37,8 @@ public enum LibPQ {
     /// token: "s%zzecret"`), and a piece may be part of a password. Keeps only quoted keywords libpq knows of
     /// (any version) and "=", so the message still says what is wrong without repeating a secret.
     static func redactingValues(_ message: String) -> String {
-        let parts = message.split(separator: "\"", omittingEmptySubsequences: false)
-        guard parts.count >= 3 else { return message }
-        return parts.enumerated().map { index, part in
-            let isQuoted = index % 2 == 1 && index < parts.count - 1
-            return isQuoted && !(part == "=" || knownKeywords.contains(String(part))) ? "…" : String(part)
+        LibpqMessage.pieces(message).map { piece in
+            piece.isQuoted && !(piece.text == "=" || knownKeywords.contains(String(piece.text))) ? "…" : piece.text
         }.joined(separator: "\"")
     }
 

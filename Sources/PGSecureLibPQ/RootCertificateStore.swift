@@ -11,18 +11,30 @@ public enum RootCertificateStore {
     /// SSL_CERT_FILE and SSL_CERT_DIR first (they override OpenSSL's defaults), then every OS bundle pgsecure
     /// knows, then OpenSSL's own default; a place that is a link to one already listed is left out.
     public static func discover(environment: [String: String]) -> [RootCertificateCandidate] {
-        var seen = Set<String>()
-        return places(environment: environment, includingDirectories: true)
-            .filter { seen.insert(realPath($0.path)).inserted }
-            .map { inspect(path: $0.path, source: $0.source) }
+        Array(candidates(environment: environment, countingAll: true))
     }
 
-    static func places(environment: [String: String], includingDirectories: Bool) -> [(source: String, path: String)] {
+    /// The same places, inspected one by one as they are read: `countingAll` false stops each file at its first
+    /// certificate, for callers that only need the first usable one (the default root).
+    public static func candidates(
+        environment: [String: String], countingAll: Bool
+    ) -> some Sequence<RootCertificateCandidate> {
+        var seen = Set<String>()
+        return places(environment: environment).lazy
+            .filter { seen.insert(realPath($0.path)).inserted }
+            .map { inspect(path: $0.path, source: $0.source, countingAll: countingAll) }
+    }
+
+    /// The default `sslrootcert` on this machine (one rule for every command: `RootCertificateChoice.preferred`).
+    public static func defaultRoot(environment: [String: String], libpqVersion: Int32) -> DefaultRootCertificate? {
+        RootCertificateChoice.preferred(
+            libpqVersion: libpqVersion, candidates: candidates(environment: environment, countingAll: false))
+    }
+
+    static func places(environment: [String: String]) -> [(source: String, path: String)] {
         var places: [(source: String, path: String)] = []
         if let file = environment["SSL_CERT_FILE"], !file.isEmpty { places.append(("SSL_CERT_FILE", file)) }
-        if includingDirectories, let directory = environment["SSL_CERT_DIR"], !directory.isEmpty {
-            places.append(("SSL_CERT_DIR", directory))
-        }
+        if let directory = environment["SSL_CERT_DIR"], !directory.isEmpty { places.append(("SSL_CERT_DIR", directory)) }
         places += KnownRootBundle.all.map { ($0.system, $0.path) }
         places.append(("OpenSSL default", String(cString: X509_get_default_cert_file())))
         return places
@@ -35,25 +47,25 @@ public enum RootCertificateStore {
     }
 
     /// What is at `path`: a file of PEM certificates, a directory of them, or nothing.
-    public static func inspect(path: String, source: String) -> RootCertificateCandidate {
+    public static func inspect(path: String, source: String, countingAll: Bool = true) -> RootCertificateCandidate {
         var status = stat()
         guard stat(path, &status) == 0 else {
             return RootCertificateCandidate(source: source, path: path, exists: false)
         }
         let isDirectory = (status.st_mode & S_IFMT) == S_IFDIR
         let isReadable = access(path, R_OK) == 0
-        let fingerprints = isDirectory || !isReadable ? [] : certificateFingerprints(inFile: path)
+        let fingerprints = isDirectory || !isReadable ? [] : certificateFingerprints(inFile: path, limit: countingAll ? nil : 1)
         return RootCertificateCandidate(
             source: source, path: path, exists: true, isDirectory: isDirectory, isReadable: isReadable,
             certificateCount: fingerprints.count, containsISRGRootX1: fingerprints.contains(isrgRootX1SHA256))
     }
 
     /// SHA-256 fingerprints (AA:BB:... form) of every PEM certificate in a file.
-    public static func certificateFingerprints(inFile path: String) -> [String] {
+    public static func certificateFingerprints(inFile path: String, limit: Int? = nil) -> [String] {
         guard let bio = BIO_new_file(path, "r") else { return [] }
         defer { BIO_free(bio) }
         var fingerprints: [String] = []
-        while let certificate = PEM_read_bio_X509(bio, nil, nil, nil) {
+        while fingerprints.count < limit ?? .max, let certificate = PEM_read_bio_X509(bio, nil, nil, nil) {
             fingerprints.append(sha256Fingerprint(certificate))
             X509_free(certificate)
         }
@@ -70,21 +82,5 @@ public enum RootCertificateStore {
             let text = String(byte, radix: 16, uppercase: true)
             return text.count == 1 ? "0" + text : text
         }.joined(separator: ":")
-    }
-}
-
-extension RootCertificateStore {
-    /// The default root file, found cheaply: the first candidate that is a readable file starting a PEM certificate
-    /// within its first 64 KiB. (`discover` parses every certificate; commands that only need the default skip that.)
-    public static func firstUsableBundle(environment: [String: String]) -> String? {
-        places(environment: environment, includingDirectories: false).map(\.path).first(where: holdsPEMCertificate)
-    }
-
-    static func holdsPEMCertificate(_ path: String) -> Bool {
-        guard let file = fopen(path, "r") else { return false }
-        defer { fclose(file) }
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        let count = fread(&buffer, 1, buffer.count, file)
-        return String(decoding: buffer.prefix(count), as: UTF8.self).contains("-----BEGIN CERTIFICATE-----")
     }
 }

@@ -1,4 +1,4 @@
-// Data from Resources/, embedded at build time so the binary needs no files beside it.
+// Data from this target's Resources/ folder, embedded at build time so the binary needs no files beside it.
 public enum EmbeddedResources {
     public static let sslModes: [UInt8] = PackageResources.sslmodes_json
     public static let rootBundles: [UInt8] = PackageResources.root_bundles_json

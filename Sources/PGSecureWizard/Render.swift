@@ -234,13 +234,13 @@ struct BodyWriter {
             blank()
             paragraph("Prefilled from your environment: " + state.prefilledFromEnvironment.joined(separator: ", ") + ".")
         }
-        if state.context.environment["PGPASSWORD"].map({ !$0.isEmpty }) == true {
-            paragraph("PGPASSWORD is set: libpq uses it when you leave the password empty.", style: .muted)
+        if state.prefilledFromEnvironment.contains("PGPASSWORD") {
+            paragraph("The password comes from PGPASSWORD: masked everywhere, and left out of outputs unless you ask.", style: .muted)
         }
     }
 
     mutating func drawNotices(_ state: WizardState) {
-        for notice in state.notices { paragraph("ⓘ " + notice, style: .warning) }
+        for notice in state.notices { paragraph("ⓘ " + notice.message, style: .warning) }
     }
 
     mutating func drawHost(_ state: WizardState) {
@@ -504,11 +504,10 @@ struct BodyWriter {
         case .failure(let error):
             paragraph("✗ " + error.description, style: .danger)
         }
-        if case .success(let settings) = state.settings() {
-            let notices = SecurityPolicy.hardened(settings, sslmodeIsExplicit: true, defaultRootCertificate: nil).notices
-            if let warning = notices.first(where: { $0.hasPrefix("warning") }), row < bottom - 1 {
-                line(warning, style: .warning)
-            }
+        if case .success(let resolution) = state.resolution(), let warning = resolution.notices.first(where: \.isWarning),
+            row < bottom - 1
+        {
+            line("warning: " + warning.message, style: .warning)
         }
         // Prompts and confirmations sit at the bottom of the body, where the eye ends up after acting.
         let statusLines: Int =

@@ -35,25 +35,29 @@ extension WizardState {
         }
     }
 
-    /// The settings as entered, validated by the model (host list, port range...). Secrets (the password, a pasted
-    /// sslpassword: the model's `secretKeywords`) are included only when asked: everything shown or written defaults
-    /// to the secret-free form.
-    public func settings(includingPassword: Bool = true) -> Result<ConnectionSettings, InputError> {
-        var options: [LibpqOption] = []
-        if !host.isEmpty { options.append(LibpqOption("host", host.text)) }
-        if !port.isEmpty { options.append(LibpqOption("port", port.text)) }
-        if !user.isEmpty { options.append(LibpqOption("user", user.text)) }
-        if !password.isEmpty { options.append(LibpqOption("password", password.text)) }
-        if !dbname.isEmpty { options.append(LibpqOption("dbname", dbname.text)) }
-        options.append(LibpqOption("sslmode", sslMode.rawValue))
+    /// The settings as entered, through the same pipeline as the CLI (validation, policy warnings). The fields are
+    /// the person's explicit choices, already prefilled from the environment, so it is not read again. Secrets (the
+    /// password, a pasted sslpassword) are included only when asked: everything shown or written defaults to the
+    /// secret-free form.
+    public func resolution(includingPassword: Bool = true) -> Result<Resolution, InputError> {
+        var fields: [LibpqOption] = []
+        if !host.isEmpty { fields.append(LibpqOption("host", host.text)) }
+        if !port.isEmpty { fields.append(LibpqOption("port", port.text)) }
+        if !user.isEmpty { fields.append(LibpqOption("user", user.text)) }
+        if !password.isEmpty { fields.append(LibpqOption("password", password.text)) }
+        if !dbname.isEmpty { fields.append(LibpqOption("dbname", dbname.text)) }
+        fields.append(LibpqOption("sslmode", sslMode.rawValue))
         if sslMode.verifiesCertificate, let root = selectedRootCertificate {
-            options.append(LibpqOption("sslrootcert", root))
+            fields.append(LibpqOption("sslrootcert", root))
         }
-        options += otherOptions
-        return Result { () throws(InputError) in
-            let settings = try ConnectionSettings(options: options)
-            return includingPassword ? settings : settings.withoutSecrets
-        }
+        let request = ConnectionRequest(
+            fields: fields + otherOptions, sslmodeIsExplicit: true, keepsSecrets: includingPassword,
+            readsEnvironment: false, requiresHost: false)
+        return Result { () throws(InputError) in try ConnectionResolver.resolve(request, in: context.resolutionContext) }
+    }
+
+    public func settings(includingPassword: Bool = true) -> Result<ConnectionSettings, InputError> {
+        resolution(includingPassword: includingPassword).map(\.settings)
     }
 
     /// Stands in for a secret in anything drawn on screen; letters only, so every quoting leaves it whole.
@@ -111,30 +115,35 @@ extension WizardState {
 
     // MARK: Setting up
 
-    mutating func prefillFromEnvironment() {
-        // The variable names are the model's (LibpqEnvironment), as libpq reads them.
-        let fields: [(String, WritableKeyPath<WizardState, TextInput>)] = [
-            ("host", \.host), ("port", \.port), ("user", \.user), ("dbname", \.dbname),
-        ]
-        for (keyword, field) in fields {
-            if let variable = LibpqEnvironment.variable(for: keyword), let value = context.environment[variable], !value.isEmpty {
-                self[keyPath: field] = TextInput(value)
-                prefilledFromEnvironment.append(variable)
-            }
+    /// Fills every step from the pipeline's result: a pasted string, or (at start) libpq's PG* variables alone.
+    mutating func load(_ resolution: Resolution) {
+        let settings = resolution.settings
+        // Host and port lists exactly as the model writes them (one port for all hosts, or one per host).
+        let options = settings.options
+        host = TextInput(options["host"] ?? "")
+        port = TextInput(options["port"] ?? "")
+        user = TextInput(settings.user ?? "")
+        password = TextInput(settings.password ?? "")
+        dbname = TextInput(settings.dbname ?? "")
+        otherOptions = settings.otherOptions
+        sslMode = settings.sslmode ?? .verifyFull
+        // What changed the mode is worth saying on the SSL mode step; the default speaks for itself there.
+        notices = resolution.notices.filter { $0.topic == .sslmode && $0 != .sslmodeDefaulted }
+        prefilledFromEnvironment = LibpqEnvironment.variables.compactMap { keyword, variable in
+            resolution.sources[keyword] == .environment(variable: variable) ? variable : nil
         }
-        if let mode = context.environment["PGSSLMODE"].flatMap(SSLMode.init(rawValue:)) {
-            applyPolicy(to: ConnectionSettings(sslmode: mode))
-        }
-        if let root = context.environment["PGSSLROOTCERT"], !root.isEmpty {
-            selectDefaultRoot(current: root)
-            prefilledFromEnvironment.append("PGSSLROOTCERT")
-        }
+        selectDefaultRoot(current: settings.sslrootcert)
+    }
+
+    /// What a request makes of this machine's environment, through the CLI's pipeline.
+    func resolve(_ request: ConnectionRequest) -> Result<Resolution, InputError> {
+        Result { () throws(InputError) in try ConnectionResolver.resolve(request, in: context.resolutionContext) }
     }
 
     /// Preselects the root row for `current` (a path or `system`), or the policy's default.
     mutating func selectDefaultRoot(current: String?) {
         let choices = rootChoices
-        let wanted = current ?? RootCertificateChoice.preferred(libpqVersion: context.libpqVersion, candidates: context.rootCandidates)
+        let wanted = current ?? RootCertificateChoice.preferred(libpqVersion: context.libpqVersion, candidates: context.rootCandidates)?.value
         if wanted == systemRootCertificate, let index = choices.firstIndex(of: .system) {
             rootSelection = index
         } else if let wanted, let index = choices.firstIndex(where: { if case .bundle(let c) = $0 { c.path == wanted } else { false } }) {
@@ -149,14 +158,8 @@ extension WizardState {
         }
     }
 
-    /// The same policy as the CLI: a weak or missing sslmode is upgraded to verify-full, and that is said.
-    mutating func applyPolicy(to settings: ConnectionSettings) {
-        let policy = SecurityPolicy.hardened(settings, sslmodeIsExplicit: false, defaultRootCertificate: nil)
-        sslMode = policy.settings.sslmode ?? .verifyFull
-        notices += policy.notices.filter { $0.hasPrefix("sslmode") || $0.hasPrefix("warning: sslmode") }
-    }
-
-    /// Start step: parse what was pasted with libpq and fill the fields from it.
+    /// Start step: what was pasted goes through the CLI's pipeline (libpq parses it; the environment fills the rest;
+    /// the policy upgrades a weak mode and says so), and fills the fields.
     mutating func acceptConnectionString() {
         let text = connectionString.text.trimmingWhitespace
         guard !text.isEmpty else {
@@ -164,30 +167,12 @@ extension WizardState {
             advance()
             return
         }
-        switch context.parseConnectionString(text) {
+        switch resolve(ConnectionRequest(connectionString: text, keepsSecrets: true, requiresHost: false)) {
         case .failure(let error):
-            startError = error.problem
-        case .success(let parsed):
-            let options = LibpqEnvironment.filling(parsed, from: context.environment.filter { $0.key != "PGPASSWORD" })
-            let settings: ConnectionSettings
-            do throws(InputError) {
-                settings = try ConnectionSettings(options: options)
-            } catch {
-                startError = error.description
-                return
-            }
+            startError = error.field == "connection string" ? error.problem : error.description
+        case .success(let resolution):
             startError = nil
-            notices = []
-            // Host and port lists exactly as the model writes them (one port for all hosts, or one per host).
-            let modelOptions = settings.options
-            host = TextInput(modelOptions["host"] ?? "")
-            port = TextInput(modelOptions["port"] ?? "")
-            user = TextInput(settings.user ?? "")
-            password = TextInput(settings.password ?? "")
-            dbname = TextInput(settings.dbname ?? "")
-            otherOptions = settings.otherOptions
-            applyPolicy(to: settings)
-            selectDefaultRoot(current: settings.sslrootcert)
+            load(resolution)
             advance()
         }
     }
@@ -482,5 +467,20 @@ extension WizardState {
         else { return [] }
         status = StatusMessage(text: "Writing \(path)…", tone: .info)
         return [.writeFile(path: path, contents: output.text, permissions: settings.carriesSecret ? 0o600 : 0o644, overwrite: overwrite)]
+    }
+}
+
+extension WizardContext {
+    /// The pipeline's view of this machine, from what the wizard was handed at start (no I/O here).
+    var resolutionContext: ResolutionContext {
+        let parse = parseConnectionString
+        let candidates = rootCandidates
+        let version = libpqVersion
+        return ResolutionContext(
+            environment: environment, libpqVersion: libpqVersion,
+            parse: { text throws(InputError) in try parse(text).get() },
+            // The root certificate step checks a chosen file itself, before it lets the person on.
+            rootFileProblem: nil,
+            defaultRootCertificate: { RootCertificateChoice.preferred(libpqVersion: version, candidates: candidates) })
     }
 }

@@ -100,7 +100,7 @@ public struct WizardState: Sendable {
     public var connectionString = TextInput()
     public var startError: String?
     /// What the security policy changed or warns about, shown on the next steps.
-    public var notices: [String] = []
+    public var notices: [Notice] = []
     /// Which fields came from the environment (PGHOST...), to say so.
     public var prefilledFromEnvironment: [String] = []
 
@@ -141,9 +141,13 @@ public struct WizardState: Sendable {
     public init(context: WizardContext, connectionString initial: String? = nil) {
         self.context = context
         if let emit = context.emit, let index = OutputKind.allCases.firstIndex(of: emit) { outputSelection = index }
-        // The policy's default root first, so that PGSSLROOTCERT (read by the prefill) wins over it.
-        selectDefaultRoot(current: nil)
-        prefillFromEnvironment()
+        // libpq's PG* variables through the CLI's pipeline, as if an empty string had been pasted.
+        switch resolve(ConnectionRequest(keepsSecrets: true, requiresHost: false)) {
+        case .success(let resolution): load(resolution)
+        case .failure(let error):
+            selectDefaultRoot(current: nil)
+            startError = "your environment: " + error.description
+        }
         if let initial, !initial.isEmpty {
             connectionString = TextInput(initial)
             acceptConnectionString()

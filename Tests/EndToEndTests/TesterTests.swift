@@ -89,7 +89,7 @@ struct TesterTests {
             ["--host", "db.pgsecure-lab.invalid", "--port", "5432", "--user", lab.user, "--sslrootcert", lab.rootCertificate]
         },
         Case(name: "nothing listening", code: "connection-refused", verdict: "failed") { lab, _ in
-            ["--host", "127.0.0.1", "--port", String(TLSLab.closedPort()), "--user", lab.user, "--sslrootcert", lab.rootCertificate]
+            ["--host", "127.0.0.1", "--port", String(TLSLab.closedPort), "--user", lab.user, "--sslrootcert", lab.rootCertificate]
         },
         Case(name: "a socket that never answers", code: "timeout", verdict: "failed") { lab, _ in
             lab.fields("silent") + ["--sslrootcert", lab.rootCertificate, "--timeout", "1"]

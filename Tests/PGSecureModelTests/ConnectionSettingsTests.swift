@@ -63,16 +63,6 @@ struct ConnectionSettingsTests {
         #expect(settings.options == options)
     }
 
-    @Test func environmentFillsOnlyUnsetKeywords() {
-        let filled = LibpqEnvironment.filling(
-            [LibpqOption("host", "from-string")],
-            from: ["PGHOST": "from-env", "PGUSER": "alex", "PGSSLMODE": "require", "PGAPPNAME": "app", "PGPORT": ""])
-        #expect(filled == [
-            LibpqOption("host", "from-string"), LibpqOption("user", "alex"), LibpqOption("application_name", "app"),
-            LibpqOption("sslmode", "require"),
-        ])
-    }
-
     @Test func settingAKeywordKeepsItsPlace() {
         var options = [LibpqOption("host", "a"), LibpqOption("user", "u"), LibpqOption("host", "b")]
         options.set("host", "c")
@@ -81,8 +71,9 @@ struct ConnectionSettingsTests {
         #expect(options == [LibpqOption("host", "c")])
     }
 
-    @Test(arguments: [("10.0.0.1", true), ("::1", true), ("fe80::1%eth0", true), ("db.example.com", false),
-                      ("256.1.1.1", false), ("1.2.3", false), ("cafe", false)])
+    /// libpq's rule (inet_aton, inet_pton for IPv6): `1.2.3` is an address, a zone index is not.
+    @Test(arguments: [("10.0.0.1", true), ("::1", true), ("fe80::1%eth0", false), ("db.example.com", false),
+                      ("256.1.1.1", false), ("1.2.3", true), ("cafe", false), ("0x7f.1", true), ("08.1.1.1", false)])
     func recognisesIPAddresses(host: String, isIP: Bool) {
         #expect(Endpoint(host: host).isIPAddress == isIP)
     }
@@ -107,33 +98,36 @@ struct SSLModeKnowledgeTests {
 @Suite("Security policy: upgrade, and say so")
 struct SecurityPolicyTests {
     let base = ConnectionSettings(endpoints: [Endpoint(host: "db.example.com")])
+    let bundle = DefaultRootCertificate(value: "/bundle.crt", origin: "the system's root bundle")
 
     @Test(arguments: [nil, SSLMode.disable, .allow, .prefer, .require])
     func weakOrMissingModesBecomeVerifyFull(mode: SSLMode?) {
         var settings = base
         settings.sslmode = mode
-        let result = SecurityPolicy.hardened(settings, sslmodeIsExplicit: false, defaultRootCertificate: "/bundle.crt")
+        let result = SecurityPolicy.hardened(settings, sslmodeIsExplicit: false, defaultRootCertificate: { bundle })
         #expect(result.settings.sslmode == .verifyFull)
         #expect(result.settings.sslrootcert == "/bundle.crt")
-        #expect(result.notices.count == 2)
-        #expect(result.notices[0].contains("verify-full"))
+        #expect(result.notices == [mode.map { .sslmodeUpgraded(from: $0) } ?? .sslmodeDefaulted, .rootCertificateChosen(bundle)])
+        #expect(result.notices[0].message.contains(mode == nil ? "none given, using verify-full" : "\(mode!.rawValue) changed to verify-full"))
     }
 
     @Test(arguments: [SSLMode.disable, .require])
     func anExplicitWeakModeIsKeptWithAWarningAndNoRootFile(mode: SSLMode) {
         var settings = base
         settings.sslmode = mode
-        let result = SecurityPolicy.hardened(settings, sslmodeIsExplicit: true, defaultRootCertificate: "/bundle.crt")
+        let result = SecurityPolicy.hardened(settings, sslmodeIsExplicit: true, defaultRootCertificate: { bundle })
         #expect(result.settings.sslmode == mode)
         #expect(result.settings.sslrootcert == nil)
-        #expect(result.notices == ["warning: sslmode=\(mode.rawValue): \(mode.knowledge.summary)"])
+        #expect(result.notices == [.weakSSLModeKept(mode)])
+        #expect(result.notices[0].isWarning)
+        #expect(result.notices[0].message == "sslmode=\(mode.rawValue): \(mode.knowledge.summary)")
     }
 
     @Test func aGivenRootFileIsKept() {
         var settings = base
         settings.sslmode = .verifyFull
         settings.sslrootcert = "/mine.crt"
-        let result = SecurityPolicy.hardened(settings, sslmodeIsExplicit: false, defaultRootCertificate: "/bundle.crt")
+        let result = SecurityPolicy.hardened(settings, sslmodeIsExplicit: false, defaultRootCertificate: { bundle })
         #expect(result.settings == settings)
         #expect(result.notices.isEmpty)
     }
@@ -141,15 +135,17 @@ struct SecurityPolicyTests {
     @Test func verifyCAIsKeptButWarnedAbout() {
         var settings = base
         settings.sslmode = .verifyCA
-        let result = SecurityPolicy.hardened(settings, sslmodeIsExplicit: false, defaultRootCertificate: "system")
+        let result = SecurityPolicy.hardened(settings, sslmodeIsExplicit: false, defaultRootCertificate: { DefaultRootCertificate(value: "system", origin: "test") })
         #expect(result.settings.sslmode == .verifyCA)
-        #expect(result.notices.first?.contains("host name") == true)
+        #expect(result.notices == [.weakSSLModeKept(.verifyCA), .rootCertificateChosen(DefaultRootCertificate(value: "system", origin: "test"))])
+        #expect(result.notices[0].message.contains("host name"))
     }
 
     @Test func noBundleIsSaidPlainly() {
-        let result = SecurityPolicy.hardened(base, sslmodeIsExplicit: false, defaultRootCertificate: nil)
+        let result = SecurityPolicy.hardened(base, sslmodeIsExplicit: false, defaultRootCertificate: { nil })
         #expect(result.settings.sslrootcert == nil)
-        #expect(result.notices.last?.contains("no root certificate bundle") == true)
+        #expect(result.notices.last == .noRootCertificateFound)
+        #expect(result.notices.last?.message.contains("no root certificate bundle") == true)
     }
 
     @Test(arguments: [(Int32(150_018), "/etc/ssl/certs/ca-certificates.crt"), (160_000, "system"), (170_002, "system")])
@@ -161,6 +157,6 @@ struct SecurityPolicyTests {
                 source: "Debian", path: "/etc/ssl/certs/ca-certificates.crt", exists: true, isReadable: true,
                 certificateCount: 140),
         ]
-        #expect(RootCertificateChoice.preferred(libpqVersion: version, candidates: candidates) == expected)
+        #expect(RootCertificateChoice.preferred(libpqVersion: version, candidates: candidates)?.value == expected)
     }
 }

@@ -16,20 +16,24 @@ struct WalkTests {
         #expect(screen.cursor != nil)
     }
 
-    @Test("PG* environment variables prefill the fields, and PGPASSWORD is mentioned but never shown")
+    @Test("PG* environment variables prefill the fields through the CLI's pipeline; PGPASSWORD is masked, never shown")
     func environmentPrefill() {
         let environment = ["PGHOST": "env.example.com", "PGPORT": "6543", "PGUSER": "eve", "PGDATABASE": "envdb", "PGPASSWORD": secret]
         var state = WizardState(context: makeContext(environment: environment))
         let start = Wizard.render(state, standard)
-        #expect(start.joinedText.contains("Prefilled from your environment: PGHOST, PGPORT, PGUSER, PGDATABASE"))
-        #expect(start.text.contains("PGPASSWORD is set"))
+        #expect(start.joinedText.contains("Prefilled from your environment: PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD."))
+        #expect(start.joinedText.contains("The password comes from PGPASSWORD"))
         #expect(!start.text.contains(secret))
         drive(&state, [.key(.enter)])
         #expect(state.step == .host)
         #expect(state.host.text == "env.example.com")
         #expect(state.port.text == "6543")
-        #expect(state.password.text == "")
-        #expect(Wizard.render(state, standard).text.contains("postgresql://eve@env.example.com:6543/envdb?sslmode=verify-full"))
+        #expect(state.password.text == secret)
+        let host = Wizard.render(state, standard)
+        #expect(host.text.contains("postgresql://eve:••••••@env.example.com:6543/envdb?sslmode=verify-full"))
+        #expect(!host.text.contains(secret))
+        // Outputs leave it out until asked, exactly like `pgsecure url` without --include-password.
+        #expect(state.outputText().map(\.text) == .success("postgresql://eve@env.example.com:6543/envdb?sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Fcerts%2Fca-certificates.crt\n"))
     }
 
     @Test("A parse error stays on the start step with libpq's message")

@@ -39,21 +39,22 @@ public struct TLSLab: Sendable {
         ["--host", "localhost", "--port", String(port(server)), "--user", user, "--dbname", "postgres"]
     }
 
-    /// A loopback port with nothing listening (bound, read, released).
-    public static func closedPort() -> Int {
+    /// A loopback port where a connection is refused, for as long as the test process runs: a socket bound to it
+    /// and never listening holds it, so no other test (or lab server) can take it meanwhile.
+    public static let closedPort: Int = {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
+        precondition(descriptor >= 0, "socket: \(errno)")
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
+        let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(descriptor, pointer, length)
-                return getsockname(descriptor, pointer, &length)
+                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
             }
         }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+        precondition(bound, "bind: \(errno)")
+        return Int(UInt16(bigEndian: address.sin_port))  // the descriptor stays open on purpose
+    }()
 }

@@ -34,7 +34,7 @@ enum ChainInspector {
         guard let ssl = SSL_new(context) else { return nil }
         defer { SSL_free(ssl) }
         SSL_set_fd(ssl, socket)
-        if !IPAddressText.isLiteral(serverName) {  // SNI carries names only, as libpq sends it
+        if IPAddress.isSentAsServerName(serverName) {  // as libpq decides
             // SSL_set_tlsext_host_name is a macro over SSL_ctrl; OpenSSL copies the name.
             _ = serverName.withCString {
                 SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, Int(TLSEXT_NAMETYPE_host_name), UnsafeMutableRawPointer(mutating: $0))
@@ -53,7 +53,7 @@ enum ChainInspector {
         guard count > 0, let leaf = pgsecure_sk_X509_value(chain, 0) else { return nil }
         let presented = (0..<count).compactMap { pgsecure_sk_X509_value(chain, $0) }.map(facts)
         let hostMatches =
-            IPAddressText.isLiteral(hostName)
+            IPAddress.isLiteral(hostName)
             ? X509_check_ip_asc(leaf, hostName, 0) == 1
             : X509_check_host(leaf, hostName, hostName.utf8.count, 0, nil) == 1
 
@@ -150,14 +150,6 @@ enum ChainInspector {
         var parts = tm()
         guard let time, ASN1_TIME_to_tm(time, &parts) == 1 else { return 0 }
         return Int64(timegm(&parts))
-    }
-}
-
-/// Whether a host is an IP address literal (libpq then matches iPAddress SANs and sends no SNI).
-enum IPAddressText {
-    static func isLiteral(_ text: String) -> Bool {
-        var buffer = [UInt8](repeating: 0, count: 16)
-        return inet_pton(AF_INET, text, &buffer) == 1 || inet_pton(AF_INET6, text, &buffer) == 1
     }
 }
 

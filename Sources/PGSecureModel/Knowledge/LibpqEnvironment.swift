@@ -18,15 +18,4 @@ public enum LibpqEnvironment {
     public static func variable(for keyword: String) -> String? {
         variables.first { $0.keyword == keyword }?.variable
     }
-
-    /// Adds, for every keyword not already in `options`, the value of its environment variable (as libpq does).
-    public static func filling(_ options: [LibpqOption], from environment: [String: String]) -> [LibpqOption] {
-        var filled = options
-        for (keyword, variable) in variables where filled[keyword] == nil {
-            if let value = environment[variable], !value.isEmpty {
-                filled.append(LibpqOption(keyword, value))
-            }
-        }
-        return filled
-    }
 }

@@ -61,11 +61,34 @@ public struct RootCertificateCandidate: Codable, Sendable, Hashable {
     }
 }
 
+/// The `sslrootcert` pgsecure chooses when a verifying mode has none, and why.
+public struct DefaultRootCertificate: Hashable, Sendable {
+    /// A file path, or `system`.
+    public let value: String
+    /// Where it comes from, in words: "OpenSSL's default trust store (libpq >= 16)", "named by SSL_CERT_FILE"...
+    public let origin: String
+
+    public init(value: String, origin: String) {
+        self.value = value
+        self.origin = origin
+    }
+}
+
 public enum RootCertificateChoice {
-    /// The default `sslrootcert`: `system` where libpq understands it, else the first usable bundle, else none.
-    public static func preferred(libpqVersion: Int32, candidates: [RootCertificateCandidate]) -> String? {
-        if libpqVersion >= firstLibpqWithSystemRoots { return systemRootCertificate }
-        return candidates.first(where: \.isUsableAsRootFile)?.path
+    /// The default `sslrootcert`: `system` where libpq understands it, else the first usable bundle in order, else none.
+    /// `candidates` may be lazy: it is read only up to the first usable one.
+    public static func preferred(
+        libpqVersion: Int32, candidates: some Sequence<RootCertificateCandidate>
+    ) -> DefaultRootCertificate? {
+        if libpqVersion >= firstLibpqWithSystemRoots {
+            return DefaultRootCertificate(value: systemRootCertificate, origin: "OpenSSL's default trust store (libpq >= 16)")
+        }
+        return candidates.first(where: \.isUsableAsRootFile).map { candidate in
+            DefaultRootCertificate(
+                value: candidate.path,
+                origin: (candidate.source.hasPrefix("SSL_CERT_") ? "named by \(candidate.source)" : "the system's root bundle")
+                    + "; see `pgsecure certs`")
+        }
     }
 }
 

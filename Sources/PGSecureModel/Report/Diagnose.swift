@@ -20,7 +20,7 @@ public enum Diagnose {
         let lower = line.lowercased()
         let endpoint = target.hostAndPort
         // Quoted names after libpq's `connection to server at "host"` prefix.
-        let names = quoted(in: reason(from: line))
+        let names = LibpqMessage.quotedTokens(in: reason(from: line))
         if lower.contains("invalid connection option") || (lower.hasPrefix("invalid ") && lower.contains(" value: ")) {
             let keyword = Self.rejectedKeyword(in: reason(from: line)) ?? "an option"
             return Diagnosis(
@@ -164,7 +164,7 @@ public enum Diagnose {
 
     /// `invalid connection option "x"` names x; `invalid x value: "y"` names x.
     static func rejectedKeyword(in reason: String) -> String? {
-        if let quotedName = quoted(in: reason).first, reason.lowercased().contains("invalid connection option") {
+        if let quotedName = LibpqMessage.quotedTokens(in: reason).first, reason.lowercased().contains("invalid connection option") {
             return quotedName
         }
         let words = reason.split(separator: " ")
@@ -193,13 +193,6 @@ public enum Diagnose {
     static func reason(from line: String) -> String {
         guard let range = line.firstRange(of: " failed: ") else { return line.trimmingWhitespace }
         return String(line[range.upperBound...]).trimmingWhitespace
-    }
-
-    /// The "double-quoted" tokens in a libpq message, in order.
-    static func quoted(in line: String) -> [String] {
-        let parts = line.split(separator: "\"", omittingEmptySubsequences: false)
-        // Odd parts sit between quotes; an odd last part has no closing quote.
-        return parts.indices.filter { $0 % 2 == 1 && $0 < parts.count - 1 }.map { String(parts[$0]) }
     }
 
     /// A word for a pasteable command: bare when it is plainly safe, single-quoted otherwise.

@@ -20,18 +20,18 @@ struct CertsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let candidates = RootCertificateStore.discover(environment: Console.environment)
+        let candidates = RootCertificateStore.discover(environment: Console.current.environment)
         let listing = Listing(
             libpqVersion: LibPQ.versionText, systemSupported: LibPQ.version >= firstLibpqWithSystemRoots,
-            chosen: RootCertificateChoice.preferred(libpqVersion: LibPQ.version, candidates: candidates),
+            chosen: RootCertificateChoice.preferred(libpqVersion: LibPQ.version, candidates: candidates)?.value,
             candidates: candidates)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
             encoder.keyEncodingStrategy = .convertToSnakeCase
-            Console.output(String(decoding: try encoder.encode(listing), as: UTF8.self) + "\n")
+            Console.current.output(String(decoding: try encoder.encode(listing), as: UTF8.self) + "\n")
         } else {
-            Console.output(Self.table(listing))
+            Console.current.output(Self.table(listing))
         }
     }
 

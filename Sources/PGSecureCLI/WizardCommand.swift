@@ -1,10 +1,6 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
 import PGSecureLibPQ
 import PGSecureModel
-import PGSecureTerminal
 import PGSecureWizard
 
 extension OutputKind {
@@ -32,7 +28,8 @@ struct WizardCommand: ParsableCommand {
     }
 
     func run() throws {
-        let environment = Console.environment
+        let console = Console.current
+        let environment = console.environment
         let context = WizardContext(
             environment: environment,
             parseConnectionString: { text in Result { () throws(InputError) in try LibPQ.parse(text) } },
@@ -41,15 +38,15 @@ struct WizardCommand: ParsableCommand {
             libpqVersion: LibPQ.version,
             emit: emit.flatMap(OutputKind.init(emitName:)))
         let state = WizardState(context: context, connectionString: connectionString)
-        let exit: WizardExit
+        let outcome: WizardOutcome
         do {
-            exit = try WizardApp.run(state, environment: environment) { settings in
+            outcome = try console.runWizard(state, environment) { settings in
                 await ConnectionTester.test(settings, environment: environment)
             }
         } catch {
-            PGSecure.fail(error.description)
+            throw PGSecureCommand.CommandFailure(line: "\(error)")
         }
-        if let output = exit.output { Console.output(output) }
-        Glibc.exit(exit.status)
+        if let output = outcome.output { console.output(output) }
+        if outcome.status != 0 { throw ExitCode(outcome.status) }
     }
 }

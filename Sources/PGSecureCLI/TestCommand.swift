@@ -27,10 +27,10 @@ struct TestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let resolved = try connection.resolve(keepPassword: true)
+        let resolved = try connection.resolve(keepsSecrets: true)
         connection.announce(resolved.notices)
-        let report = await ConnectionTester.test(resolved.settings, timeout: timeout, environment: Console.environment)
-        Console.output(json ? report.json : report.text)
+        let report = await ConnectionTester.test(resolved.settings, timeout: timeout, environment: Console.current.environment)
+        Console.current.output(json ? report.json : report.text)
         if !report.connected { throw ExitCode(1) }
     }
 }

@@ -9,7 +9,7 @@ struct URLCommand: ParsableCommand {
     func run() throws {
         let resolved = try connection.resolve()
         connection.announce(resolved.notices)
-        Console.output(resolved.settings.uri + "\n")
+        Console.current.output(resolved.settings.uri + "\n")
     }
 }
 
@@ -21,7 +21,7 @@ struct ConninfoCommand: ParsableCommand {
     func run() throws {
         let resolved = try connection.resolve()
         connection.announce(resolved.notices)
-        Console.output(resolved.settings.conninfo + "\n")
+        Console.current.output(resolved.settings.conninfo + "\n")
     }
 }
 
@@ -37,8 +37,8 @@ struct EnvCommand: ParsableCommand {
     func run() throws {
         let resolved = try connection.resolve()
         let exports = resolved.settings.exports(for: shell)
-        connection.announce(resolved.notices + exports.warnings.map { "warning: " + $0 })
-        Console.output(exports.text)
+        connection.announce(resolved.notices, outputWarnings: exports.warnings)
+        Console.current.output(exports.text)
     }
 }
 
@@ -61,13 +61,13 @@ struct SnippetCommand: ParsableCommand {
     func run() throws {
         guard let client, !list else {
             let width = SnippetClient.allCases.map(\.rawValue.count).max()!
-            Console.output(SnippetClient.allCases.map { $0.rawValue.padding(width) + "  " + $0.summary + "\n" }.joined())
+            Console.current.output(SnippetClient.allCases.map { $0.rawValue.padding(width) + "  " + $0.summary + "\n" }.joined())
             return
         }
         let resolved = try connection.resolve()
         let snippet = try resolved.settings.snippet(for: client)
-        connection.announce(resolved.notices + snippet.warnings.map { "warning: " + $0 })
-        Console.output(snippet.text)
+        connection.announce(resolved.notices, outputWarnings: snippet.warnings)
+        Console.current.output(snippet.text)
     }
 }
 

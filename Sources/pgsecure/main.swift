@@ -1,0 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PGSecureCLI
+import PGSecureTerminal
+
+// A closed pipe (`pgsecure url | head -c1`, a clipboard helper that exits early, a server that hangs up
+// mid-handshake) must be an error to handle, not a silent death that could leave the terminal raw.
+signal(SIGPIPE, SIG_IGN)
+let console = Console.process { state, environment, tester in
+    let exit = try WizardApp.run(state, environment: environment, tester: tester)
+    return WizardOutcome(output: exit.output, status: exit.status)
+}
+let status = await Console.$current.withValue(console) {
+    await PGSecureCommand.run(arguments: Array(CommandLine.arguments.dropFirst()))
+}
+exit(status)

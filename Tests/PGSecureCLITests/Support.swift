@@ -1,0 +1,69 @@
+import Foundation
+import PGSecureCLI
+import PGSecureModel
+import Synchronization
+
+/// What one in-process run of a command left behind.
+struct CommandRun: Sendable {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Runs `pgsecure ARGUMENTS` in this process with its own console: a minimal, explicit environment (an empty HOME,
+/// no PG* variables from the developer), `input` as standard input, stdout and stderr captured.
+func pgsecure(
+    _ arguments: [String], input: String = "", environment: [String: String] = [:],
+    wizard: Console.WizardRunner? = nil
+) async -> CommandRun {
+    let streams = Streams(input: input)
+    var base = ["PATH": "/usr/bin:/bin", "HOME": emptyHome, "LANG": "C.UTF-8"]
+    base.merge(environment) { _, new in new }
+    let console = Console(
+        environment: base, output: { streams.write($0, error: false) }, error: { streams.write($0 + "\n", error: true) },
+        readLine: { streams.readLine() },
+        runWizard: wizard ?? { _, _, _ in throw NoTerminal() })
+    let status = await Console.$current.withValue(console) { await PGSecureCommand.run(arguments: arguments) }
+    let (stdout, stderr) = streams.captured
+    return CommandRun(status: status, stdout: stdout, stderr: stderr)
+}
+
+/// What the real backend says without a terminal.
+struct NoTerminal: Error, CustomStringConvertible {
+    var description: String { "the wizard needs a terminal, and there is none (no /dev/tty); use the non-interactive commands: pgsecure url|conninfo|env|snippet|test (see pgsecure --help)" }
+}
+
+final class Streams: Sendable {
+    private let state: Mutex<(stdout: String, stderr: String, input: [Substring])>
+
+    init(input: String) {
+        // readLine semantics: lines without their newline; nothing at all for an empty input.
+        var lines = input.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        state = Mutex(("", "", lines))
+    }
+
+    func write(_ text: String, error: Bool) {
+        state.withLock { if error { $0.stderr += text } else { $0.stdout += text } }
+    }
+
+    func readLine() -> String? {
+        state.withLock { $0.input.isEmpty ? nil : String($0.input.removeFirst()) }
+    }
+
+    var captured: (String, String) { state.withLock { ($0.stdout, $0.stderr) } }
+}
+
+/// An empty HOME of this test run's own: no stray ~/.pgpass or ~/.postgresql/root.crt can change a result.
+let emptyHome: String = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("pgsecure-cli-home-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url.path
+}()
+
+/// A fresh temporary directory; the caller removes it.
+func makeTemporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("pgsecure-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}

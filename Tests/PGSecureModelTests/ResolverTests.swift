@@ -1,0 +1,88 @@
+import PGSecureLibPQ
+import Testing
+@testable import PGSecureModel
+
+/// The one pipeline from what the person gave to settings, with libpq's own parser.
+@Suite("Resolution pipeline")
+struct ResolverTests {
+    static let bundle = DefaultRootCertificate(value: "/bundle.crt", origin: "the system's root bundle; see `pgsecure certs`")
+
+    static func context(
+        environment: [String: String] = [:], libpqVersion: Int32 = 150_018,
+        rootFileProblem: (@Sendable (String) -> String?)? = nil
+    ) -> ResolutionContext {
+        ResolutionContext(
+            environment: environment, libpqVersion: libpqVersion,
+            parse: { text throws(InputError) in try LibPQ.parse(text) },
+            rootFileProblem: rootFileProblem, defaultRootCertificate: { bundle })
+    }
+
+    @Test func fieldsOverTheStringAndTheEnvironmentForTheRestWithSources() throws {
+        let request = ConnectionRequest(
+            connectionString: "postgresql://b@a/app?application_name=x", fields: [LibpqOption("user", "c")])
+        let result = try ConnectionResolver.resolve(
+            request, in: Self.context(environment: ["PGHOST": "ignored", "PGPORT": "6543", "PGSSLMODE": "require", "PGAPPNAME": "no", "PGUSER": ""]))
+        #expect(result.settings.conninfo == "host='a' port='6543' user='c' dbname='app' sslmode='verify-full' sslrootcert='/bundle.crt' application_name='x'")
+        #expect(result.sources == [
+            "host": .connectionString, "port": .environment(variable: "PGPORT"), "user": .field, "dbname": .connectionString,
+            "sslmode": .policy, "sslrootcert": .policy, "application_name": .connectionString,
+        ])
+        #expect(result.notices == [.sslmodeUpgraded(from: .require), .rootCertificateChosen(Self.bundle)])
+    }
+
+    @Test func theEnvironmentIsLeftAloneWhenAsked() throws {
+        let request = ConnectionRequest(fields: [LibpqOption("host", "h")], readsEnvironment: false)
+        let result = try ConnectionResolver.resolve(request, in: Self.context(environment: ["PGUSER": "alex"]))
+        #expect(result.settings.user == nil)
+    }
+
+    @Test func aHostIsRequiredOnlyWhenAsked() throws {
+        #expect(throws: InputError(field: "host", problem: "missing", fix: "pass --host NAME or a connection string with a host, or set PGHOST")) {
+            try ConnectionResolver.resolve(ConnectionRequest(), in: Self.context())
+        }
+        let open = try ConnectionResolver.resolve(ConnectionRequest(requiresHost: false), in: Self.context())
+        #expect(open.settings.endpoints.isEmpty)
+        #expect(open.settings.sslmode == .verifyFull)
+    }
+
+    @Test func aNamedRootFileIsCheckedButSystemIsNot() throws {
+        let context = Self.context(rootFileProblem: { "\"\($0)\" does not exist" })
+        #expect(throws: InputError.self) {
+            try ConnectionResolver.resolve(ConnectionRequest(fields: [LibpqOption("host", "h"), LibpqOption("sslrootcert", "/x.crt")]), in: context)
+        }
+        let system = try ConnectionResolver.resolve(
+            ConnectionRequest(fields: [LibpqOption("host", "h"), LibpqOption("sslrootcert", "system")]), in: context)
+        #expect(system.notices == [.sslmodeDefaulted, .systemRootsUnsupported(libpqVersion: "15.18")])
+        #expect(system.notices.last?.isWarning == true)
+        let newer = try ConnectionResolver.resolve(
+            ConnectionRequest(fields: [LibpqOption("host", "h"), LibpqOption("sslrootcert", "system")]),
+            in: Self.context(libpqVersion: 160_004))
+        #expect(newer.notices == [.sslmodeDefaulted])
+    }
+
+    @Test func secretsAreLeftOutUnlessKeptAndTheirSourcesGoWithThem() throws {
+        let text = "host=h password=pw sslpassword=kp"
+        let left = try ConnectionResolver.resolve(ConnectionRequest(connectionString: text), in: Self.context())
+        #expect(left.settings.password == nil)
+        #expect(left.settings.conninfo == "host='h' sslmode='verify-full' sslrootcert='/bundle.crt'")
+        #expect(left.notices.last == .secretsOmitted)
+        #expect(left.sources["password"] == nil && left.sources["sslpassword"] == nil)
+        let kept = try ConnectionResolver.resolve(ConnectionRequest(connectionString: text, keepsSecrets: true), in: Self.context())
+        #expect(kept.settings.password == "pw")
+        #expect(!kept.notices.contains(.secretsOmitted))
+    }
+
+    @Test func anExplicitModeIsKeptWithAWarning() throws {
+        let request = ConnectionRequest(fields: [LibpqOption("host", "h"), LibpqOption("sslmode", "require")], sslmodeIsExplicit: true)
+        let result = try ConnectionResolver.resolve(request, in: Self.context())
+        #expect(result.settings.conninfo == "host='h' sslmode='require'")
+        #expect(result.notices == [.weakSSLModeKept(.require)])
+        #expect(result.sources["sslmode"] == .field)
+    }
+
+    @Test func libpqParseErrorsPassThrough() {
+        #expect(throws: InputError.self) {
+            try ConnectionResolver.resolve(ConnectionRequest(connectionString: "host=h 'unterminated"), in: Self.context())
+        }
+    }
+}
