@@ -30,9 +30,9 @@ public struct PGSecureCommand: AsyncParsableCommand {
             }
             return 0
         } catch let error as InputError {
-            return fail("\(error)")
+            return fail("\(error)", arguments: arguments)
         } catch let failure as CommandFailure {
-            return fail(failure.line)
+            return fail(failure.line, arguments: arguments)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
@@ -40,7 +40,8 @@ public struct PGSecureCommand: AsyncParsableCommand {
                 return 0
             }
             if error is ExitCode { return code.rawValue }
-            return fail(message(for: error).split(whereSeparator: \.isNewline).joined(separator: "; ") + " (see pgsecure --help)")
+            let line = message(for: error).split(whereSeparator: \.isNewline).joined(separator: "; ")
+            return fail(line + " (see pgsecure --help)", arguments: arguments)
         }
     }
 
@@ -49,8 +50,10 @@ public struct PGSecureCommand: AsyncParsableCommand {
         let line: String
     }
 
-    static func fail(_ line: String) -> Int32 {
-        Console.current.error("pgsecure: \(line)")
+    /// One line on stderr. The argument parser quotes what it rejects, and a misplaced connection string carries its
+    /// password: no secret from the command line is repeated.
+    static func fail(_ line: String, arguments: [String]) -> Int32 {
+        Console.current.error("pgsecure: " + SecretRedaction.redact(line, arguments: arguments))
         return 2
     }
 }
