@@ -37,13 +37,14 @@ public enum TerminalText {
         return String(result)
     }
 
-    /// JSON as `JSONEncoder` wrote it, with the characters `escaped` would change (it already escapes those below
-    /// U+0020) spelled `\uXXXX`: a decoder reads exactly the same strings, and a terminal shows harmless text.
-    /// Such characters can only occur inside JSON strings, where `\uXXXX` is always valid.
+    /// JSON as `JSONEncoder` wrote it, with the characters `escaped` would change spelled `\uXXXX`: a decoder reads
+    /// exactly the same strings, and a terminal shows harmless text. Those below U+0020 are left alone: inside
+    /// strings the encoder has escaped them already, outside they are the layout's newlines. The others can only
+    /// occur inside strings, where `\uXXXX` is always valid.
     public static func escapingInvisibleInJSON(_ json: String) -> String {
         var result = String.UnicodeScalarView()
         for scalar in json.unicodeScalars {
-            if isUnsafe(scalar) {
+            if scalar.value >= 0x20, isUnsafe(scalar) {
                 result.append(contentsOf: ("\\u" + hex(scalar.value, digits: 4)).unicodeScalars)
             } else {
                 result.append(scalar)
