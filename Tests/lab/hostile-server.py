@@ -12,8 +12,8 @@ bidi controls (U+202E, U+2066). Binds a free loopback port itself and writes it 
 The markers below are repeated in Tests/EndToEndTests/HostileServerTests.swift.
 """
 import datetime
+import importlib
 import os
-import socket
 import ssl
 import struct
 import sys
@@ -132,12 +132,8 @@ def session(conn, context):
 def serve(chain, key, port_file):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(chain, key)
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(64)
-    with open(port_file + ".tmp", "w") as f:
-        f.write(str(server.getsockname()[1]))
-    os.rename(port_file + ".tmp", port_file)
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    server = importlib.import_module("fake-server").listen(port_file)  # this script's directory is on sys.path
     while True:
         conn, _ = server.accept()
         conn.settimeout(30)
