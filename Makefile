@@ -7,7 +7,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 RUN_PACKAGES := pkg-config libpq-dev libssl-dev libncurses-dev ca-certificates
 # What the tests need besides: a real PostgreSQL server, openssl for the lab's PKI, real shells, real clients, tmux.
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 openssl dash bash zsh fish tmux procps \
-	openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-psycopg2 python3-psycopg
+	openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-psycopg2 python3-psycopg python3-cryptography util-linux
 BENCH_PACKAGES := $(TEST_PACKAGES) hyperfine time
 
 RELEASE_FLAGS := -c release --static-swift-stdlib --product pgsecure

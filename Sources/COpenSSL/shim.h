@@ -15,6 +15,9 @@ static inline X509 *pgsecure_sk_X509_value(const STACK_OF(X509) *s, int i) { ret
 static inline int pgsecure_sk_GENERAL_NAME_num(const STACK_OF(GENERAL_NAME) *s) { return sk_GENERAL_NAME_num(s); }
 static inline GENERAL_NAME *pgsecure_sk_GENERAL_NAME_value(const STACK_OF(GENERAL_NAME) *s, int i) { return sk_GENERAL_NAME_value(s, i); }
 static inline void pgsecure_GENERAL_NAMES_free(GENERAL_NAMES *names) { GENERAL_NAMES_free(names); }
-// pgsecure test: names in RFC 2253 order with UTF-8 left readable (composite macros do not import).
-static inline unsigned long pgsecure_XN_FLAG_RFC2253_UTF8(void) { return XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB; }
+// pgsecure test: names in RFC 2253 order with UTF-8 left readable and control characters kept as they are, so JSON
+// carries the exact name; TerminalText escapes them for a terminal (composite macros do not import).
+static inline unsigned long pgsecure_XN_FLAG_RFC2253_UTF8(void) {
+    return XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB & ~ASN1_STRFLGS_ESC_CTRL;
+}
 #endif

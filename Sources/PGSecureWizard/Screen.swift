@@ -1,3 +1,5 @@
+import PGSecureModel
+
 /// A terminal size in cells.
 public struct Size: Hashable, Sendable {
     public var width: Int
@@ -90,7 +92,8 @@ public struct Screen: Hashable, Sendable {
         guard row >= 0, row < size.height, column >= 0, column < size.width else { return 0 }
         let limit = min(size.width, column + (width ?? size.width))
         var x = column
-        for character in text {
+        // Server text, file names and pastes reach the screen here: escape what a terminal would act on.
+        for character in TerminalText.escaped(text) {
             let cellWidth = DisplayWidth.of(character)
             if cellWidth == 0 {
                 // Combining marks and the like join the previous cell; controls are dropped.

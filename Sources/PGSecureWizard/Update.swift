@@ -104,6 +104,7 @@ extension WizardState {
         case .databaseMissing: .database
         case .serverNoSSL, .sslRequiredByServer: .sslMode
         case .unsupportedOption: .start
+        case .clientKeyEncrypted: .start
         case .ok, .unknown: nil
         }
     }

@@ -99,8 +99,11 @@ struct SnippetCompileTests {
     @Test func psqlSnippetIsOneShellWord() throws {
         let settings = Self.samples[1]
         let snippet = try settings.snippet(for: .psql).text
-        // Let a real shell split the line; the connection string must arrive as one argument, unchanged.
-        let result = try run("/bin/sh", ["-c", "set -- " + snippet.dropFirst("psql ".count) + "\nprintf '%s' \"$1\""])
-        #expect(result.stdout == settings.uri)
+        // A real shell runs the snippet with psql as a function: the connection string (without the password) must
+        // arrive as one argument, unchanged, and the password, unchanged, in PGPASSWORD.
+        let result = try run("/bin/sh", ["-c", "psql() { printf '%s\\0%s' \"$1\" \"$PGPASSWORD\"; }\n" + snippet])
+        let received = result.stdoutBytes.split(separator: 0, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        #expect(received == [settings.withoutSecrets.uri, settings.password!])
     }
 }

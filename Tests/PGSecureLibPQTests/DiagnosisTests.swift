@@ -38,6 +38,8 @@ import Testing
         ("invalid ssl_min_protocol_version value: \"TLSv9\"\n", .unsupportedOption),
         (prefix + "FATAL:  unrecognized configuration parameter \"bogus_setting\"\n", .unknown),
         (prefix + "SSL SYSCALL error: EOF detected\n", .unknown),
+        // libpq 15 + OpenSSL 3 when the pass-phrase hook has no sslpassword to give (checked against the lab).
+        (prefix + "could not load private key file \"/home/alex/client.key\": bad decrypt\n", .clientKeyEncrypted),
         ("", .unknown),
     ]
 

@@ -26,7 +26,7 @@ struct ConnectionSettingsTests {
 
     @Test func errorsStayOnOneLine() {
         let error = InputError(field: "port", problem: "\"1\n2\" is not a port number", fix: "use 1-65535")
-        #expect(error.description == "port: \"1\\n2\" is not a port number — use 1-65535")
+        #expect(error.description == "port: \"1\\x0a2\" is not a port number — use 1-65535")
     }
 
     @Test func secretsAreTheRemovableKind() {

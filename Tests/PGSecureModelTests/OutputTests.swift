@@ -124,6 +124,20 @@ struct OutputTests {
         #expect(text.split(separator: "\n").count == 1)
         #expect(text.hasPrefix("psql 'postgresql://alex@db.example.com:5432/app?sslmode=verify-full&"))
     }
+
+    /// argv is public (`ps`): the password goes into psql's environment, sslpassword is left out with a warning.
+    @Test func psqlSnippetKeepsSecretsOutOfTheArguments() throws {
+        var withSecrets = settings
+        withSecrets.password = "s3'cret"
+        withSecrets.otherOptions.append(LibpqOption("sslpassword", "k3y"))
+        let output = try withSecrets.snippet(for: .psql)
+        let command = try #require(output.text.split(separator: "\n").last.map(String.init))
+        #expect(command.hasPrefix("PGPASSWORD='s3'\\''cret' psql 'postgresql://alex@db.example.com:5432/app?"))
+        #expect(!command.dropFirst("PGPASSWORD='s3'\\''cret' ".count).contains("s3"))
+        #expect(!output.text.contains("k3y"))
+        #expect(output.text.contains("~/.pgpass"))
+        #expect(output.warnings.contains { $0.contains("sslpassword") })
+    }
 }
 
 @Suite("Snippet templates")

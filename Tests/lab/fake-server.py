@@ -11,15 +11,16 @@ import socket
 import sys
 import threading
 
-mode, port_file = sys.argv[1], sys.argv[2]
-server = socket.socket()
-server.bind(("127.0.0.1", 0))
-server.listen(64)
-with open(port_file + ".tmp", "w") as f:
-    f.write(str(server.getsockname()[1]))
-os.rename(port_file + ".tmp", port_file)
 
-held = []
+def listen(port_file):
+    """A socket on a free loopback port, written to PORT_FILE (atomically) once it listens. Also hostile-server.py's."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    with open(port_file + ".tmp", "w") as f:
+        f.write(str(server.getsockname()[1]))
+    os.rename(port_file + ".tmp", port_file)
+    return server
 
 
 def answer(conn):
@@ -32,9 +33,16 @@ def answer(conn):
         conn.close()
 
 
-while True:
-    conn, _ = server.accept()
-    if mode == "http400":
-        threading.Thread(target=answer, args=(conn,), daemon=True).start()
-    else:
-        held.append(conn)  # never answers, never closes
+def serve(mode, port_file):
+    server = listen(port_file)
+    held = []
+    while True:
+        conn, _ = server.accept()
+        if mode == "http400":
+            threading.Thread(target=answer, args=(conn,), daemon=True).start()
+        else:
+            held.append(conn)  # never answers, never closes
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], sys.argv[2])

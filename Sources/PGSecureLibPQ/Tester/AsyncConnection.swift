@@ -45,6 +45,9 @@ enum AsyncConnection {
         // PQconnectStartParams already resolved the host name and started the TCP connect.
         var timings = PhaseTimings(dns: elapsed(since: start))
         guard let connection else { return Attempt(connection: nil, timings: timings, failure: "out of memory") }
+        // libpq's default notice processor writes the server's NOTICE text, raw, to stderr: a hostile server could
+        // write escape sequences to the terminal. The report has no place for notices, so they are dropped.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
 
         var phaseStart = clock.now
         var phase = Phase.tcp

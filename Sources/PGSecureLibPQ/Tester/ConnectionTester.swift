@@ -41,6 +41,7 @@ public enum ConnectionTester {
             rootFileLoaded: ConnectionPlan.libpqLoads(rootFile: plan.target.rootFile, libpqVersion: LibPQ.version),
             timeoutSeconds: timeout, libpqVersion: LibPQ.versionText, now: Int64(time(nil)))
 
+        LibpqHooks.installOnce()
         let attempt = AsyncConnection.run(plan.options, timeout: timeout, cancellation: cancellation)
         defer { PQfinish(attempt.connection) }
         let connection = attempt.connection
@@ -85,6 +86,20 @@ public enum ConnectionTester {
     static func attribute(_ connection: OpaquePointer, _ name: String) -> String? {
         PQsslAttribute(connection, name).map { String(cString: $0) }
     }
+}
+
+/// libpq's process-wide hooks, set once before the first connection.
+enum LibpqHooks {
+    /// Without a hook, an encrypted client key and no sslpassword make OpenSSL ask "Enter PEM pass phrase:" on the
+    /// terminal, and `pgsecure test` hangs past any timeout. libpq's default hook hands OpenSSL the connection's
+    /// sslpassword, or an empty one when there is none, and it is used only once a hook is installed: then such a
+    /// key fails to load at once, and the diagnosis says why.
+    private static let installed: Void = PQsetSSLKeyPassHook_OpenSSL { buffer, size, connection in
+        PQdefaultSSLKeyPassHook_OpenSSL(buffer, size, connection)
+    }
+
+    /// Thread-safe and idempotent: a static's initializer runs exactly once.
+    static func installOnce() { installed }
 }
 
 /// The exact keyword/value pairs handed to libpq, and what they mean for the report.

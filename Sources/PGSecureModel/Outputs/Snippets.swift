@@ -44,7 +44,13 @@ extension ConnectionSettings {
         ]
         switch client {
         case .psql:
-            context["target"] = .text(Quoting.posixShell(uri))
+            // Nothing secret in argv, which any local user can read (`ps`): the password goes into this one
+            // command's environment; sslpassword has no variable, so psql asks for the key's pass phrase instead.
+            if otherOptions.contains(where: { $0.keyword == "sslpassword" }) {
+                warnings.append("sslpassword is left out of the psql command (any local user could read it with `ps`): psql asks for the client key's pass phrase")
+            }
+            context["target"] = .text(Quoting.posixShell(withoutSecrets.uri))
+            context["passwordAssignment"] = .text(password.map { "PGPASSWORD=" + Quoting.posixShell($0) + " " } ?? "")
         case .psycopg2, .psycopg:
             context["parameters"] = .rows(options.map { ["keyword": .text($0.keyword), "value": .text(Quoting.python($0.value))] })
         case .jdbc:

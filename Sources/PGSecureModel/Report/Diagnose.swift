@@ -28,6 +28,17 @@ public enum Diagnose {
                 summary: "libpq \(evidence.libpqVersion) on this machine rejects \(keyword): \(reason(from: line))",
                 fix: "Remove \(keyword) or use a value this libpq knows (sslnegotiation needs libpq 17, sslrootcert=system needs 16; `pgsecure certs` shows the version).")
         }
+        // libpq 15 with OpenSSL 3: `could not load private key file "%s": bad decrypt`, when the tester's
+        // pass-phrase hook had no sslpassword (or a wrong one) to give.
+        if lower.contains("could not load private key file"),
+            ["bad decrypt", "problem getting password", "bad password read"].contains(where: lower.contains)
+        {
+            let key = names.first.map { " \"\($0)\"" } ?? ""
+            return Diagnosis(
+                code: .clientKeyEncrypted,
+                summary: "The client key\(key) is encrypted, and no sslpassword was given to decrypt it (or the one given is wrong).",
+                fix: "Give the key's pass phrase as sslpassword in the connection string (sslpassword=...); pgsecure never asks for it on the terminal.")
+        }
         if lower.contains("timeout expired") {
             return Diagnosis(
                 code: .timeout,

@@ -40,6 +40,8 @@ public enum DiagnosisCode: String, Codable, Sendable, CaseIterable {
     case timeout
     case notPostgres = "not-postgres"
     case unsupportedOption = "unsupported-option"
+    /// The client key (sslkey) is encrypted and no sslpassword, or a wrong one, was given.
+    case clientKeyEncrypted = "client-key-encrypted"
     case unknown
 }
 

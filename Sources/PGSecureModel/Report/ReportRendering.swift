@@ -5,7 +5,9 @@ import Foundation
 #endif
 
 extension Report {
-    /// The report for a person: verdict first, then facts, diagnosis, warnings, timings.
+    /// The report for a person: verdict first, then facts, diagnosis, warnings, timings. Every line is escaped for
+    /// the terminal: certificate names, the server's version and libpq's words (which quote the server) are the
+    /// server's to choose, and the target and file names are the user's paste.
     public var text: String {
         var lines: [String] = []
         func row(_ label: String, _ value: String) { lines.append(label.padded(13) + value) }
@@ -58,7 +60,7 @@ extension Report {
             lines.append("libpq said:")
             lines += libpqMessage.split(whereSeparator: \.isNewline).map { "  " + String($0).trimmingWhitespace }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map(TerminalText.escaped).joined(separator: "\n") + "\n"
     }
 
     static func ms(_ value: Double) -> String {
@@ -67,11 +69,13 @@ extension Report {
     }
 
     /// The report for scripts: the keys issue 3 promises, always present (null when unknown), plus a few extras.
+    /// Strings are exact; the few characters a terminal would act on are written as `\uXXXX` escapes.
     public var json: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            return String(decoding: try encoder.encode(ReportJSON(self)), as: UTF8.self) + "\n"
+            let encoded = String(decoding: try encoder.encode(ReportJSON(self)), as: UTF8.self)
+            return TerminalText.escapingInvisibleInJSON(encoded) + "\n"
         } catch {
             fatalError("a report failed to encode: \(error)")
         }

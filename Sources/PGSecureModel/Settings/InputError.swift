@@ -11,20 +11,5 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// One line, always: control characters from the input (a newline in a value) are shown escaped.
-    public var description: String { Self.oneLine("\(field): \(problem) — \(fix)") }
-
-    static func oneLine(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}":
-                result += "\\u{\(String(scalar.value, radix: 16))}"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
+    public var description: String { TerminalText.escaped("\(field): \(problem) — \(fix)") }
 }

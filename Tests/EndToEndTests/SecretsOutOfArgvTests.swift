@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// Any local user can read every process's arguments (`ps -eo args`, /proc/PID/cmdline): what pgsecure prints must
+/// never put a secret there, and what these tests spawn must not either.
+@Suite("No secret in argv")
+struct SecretsOutOfArgvTests {
+    /// `pgsecure snippet psql --include-password`, run as printed by a real sh against the lab: it connects, and
+    /// no process ever shows the password in its arguments.
+    @Test func printedPsqlCommandKeepsThePasswordOutOfArgv() throws {
+        let lab = try TLSLab.load()
+        let home = try makeEmptyHome()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let generated = try pgsecure(
+            ["snippet", "psql", "--include-password", "--password-stdin"] + lab.fields("good")
+                + ["--sslrootcert", lab.rootCertificate],
+            input: lab.password + "\n", environment: ["HOME": home.path])
+        try #require(generated.status == 0, "\(generated.stderr)")
+        #expect(generated.stdout.contains("PGPASSWORD="))
+
+        // A psql on PATH that writes down the arguments it was given, then runs the real one.
+        let bin = home.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let argumentsFile = home.appendingPathComponent("psql-arguments")
+        let wrapper = bin.appendingPathComponent("psql")
+        try """
+            #!/bin/sh
+            printf '%s\\n' "$@" > '\(argumentsFile.path)'
+            exec \(SnippetLiveTests.postgresBin)/psql "$@"
+            """.write(to: wrapper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
+
+        let sampler = ArgvSampler(looking: lab.password)
+        sampler.start()
+        // The script on sh's stdin, as if pasted: sh -c SCRIPT would put it, password and all, in sh's own argv.
+        let result = try run(
+            "/bin/sh", [], input: generated.stdout,
+            environment: ["PATH": "\(bin.path):/usr/bin:/bin", "HOME": home.path, "LANG": "C.UTF-8"])
+        let sightings = sampler.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("PostgreSQL 15"), "\(result.stdout)\(result.stderr)")
+        let arguments = try String(contentsOf: argumentsFile, encoding: .utf8)
+        #expect(arguments.contains("postgresql://"))
+        #expect(!arguments.contains(lab.password))
+        #expect(sightings.samples > 0)
+        #expect(sightings.matches.isEmpty, "password in argv: \(sightings.matches)")
+    }
+}
+
+/// Reads every process's /proc/PID/cmdline over and over on a thread of its own, as `ps -eo args` would.
+final class ArgvSampler: @unchecked Sendable {
+    private let needle: [UInt8]
+    private let lock = NSLock()
+    private var running = true
+    private var samples = 0
+    private var matches: [String] = []
+    private let done = DispatchSemaphore(value: 0)
+
+    init(looking needle: String) { self.needle = Array(needle.utf8) }
+
+    func start() {
+        Thread.detachNewThread { [self] in
+            while lock.withLock({ running }) {
+                let found = Self.commandLines().filter { $0.contains(needle) }
+                lock.withLock {
+                    samples += 1
+                    matches += found.map { String(decoding: $0.map { $0 == 0 ? 32 : $0 }, as: UTF8.self) }
+                }
+            }
+            done.signal()
+        }
+    }
+
+    func stop() -> (samples: Int, matches: [String]) {
+        lock.withLock { running = false }
+        done.wait()
+        return lock.withLock { (samples, matches) }
+    }
+
+    static func commandLines() -> [[UInt8]] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { $0.allSatisfy(\.isNumber) }.compactMap {
+            FileManager.default.contents(atPath: "/proc/\($0)/cmdline").map(Array.init)
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    fileprivate func contains(_ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, needle.count <= count else { return false }
+        return (0...(count - needle.count)).contains { self[$0..<($0 + needle.count)].elementsEqual(needle) }
+    }
+}
