@@ -55,6 +55,7 @@ struct CertsCommand: ParsableCommand {
                 ? "sslrootcert=system: supported (OpenSSL's default store, honours SSL_CERT_FILE / SSL_CERT_DIR)"
                 : "sslrootcert=system: not supported by libpq \(listing.libpqVersion) (needs 16 or newer)")
         lines.append("chosen: " + (listing.chosen ?? "none — install ca-certificates, or pass --sslrootcert PATH"))
-        return lines.joined(separator: "\n") + "\n"
+        // Paths come from the environment and the file system: nothing in them may drive the terminal.
+        return lines.map(TerminalText.escaped).joined(separator: "\n") + "\n"
     }
 }

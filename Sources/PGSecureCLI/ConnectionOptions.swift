@@ -40,18 +40,22 @@ struct ConnectionOptions: ParsableArguments {
         try ConnectionResolver.resolve(request(keepsSecrets: keepsSecrets), in: .libpq(environment: Console.current.environment))
     }
 
-    /// Notices and warnings on stderr, unless --quiet.
+    /// Notices and warnings on stderr, unless --quiet; a file name or value in them cannot drive the terminal.
     func announce(_ notices: [Notice], outputWarnings: [String] = []) {
         guard !quiet else { return }
-        for notice in notices { Console.current.error("pgsecure: " + (notice.isWarning ? "warning: " : "") + notice.message) }
-        for warning in outputWarnings { Console.current.error("pgsecure: warning: " + warning) }
+        let lines = notices.map { ($0.isWarning ? "warning: " : "") + $0.message } + outputWarnings.map { "warning: " + $0 }
+        for line in lines { Console.current.error("pgsecure: " + TerminalText.escaped(line)) }
     }
 
     static func readPasswordLine() throws(InputError) -> String {
-        guard let line = Console.current.readLine() else {
+        guard let line = Console.current.readSecretLine("Password: ") else {
             throw InputError(field: "password-stdin", problem: "standard input was empty", fix: "pipe the password in, e.g. `printf '%s\\n' \"$PW\" | pgsecure ...`")
         }
-        return line.hasSuffix("\r") ? String(line.dropLast()) : line
+        // Bytes that would not come back as typed are refused, never replaced (the value is not repeated).
+        guard let password = String(validating: line, as: UTF8.self) else {
+            throw InputError(field: "password-stdin", problem: "is not valid UTF-8 text", fix: "give the password as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)")
+        }
+        return password
     }
 }
 

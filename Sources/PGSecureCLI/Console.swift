@@ -28,20 +28,31 @@ public struct Console: Sendable {
     public var output: @Sendable (String) -> Void
     /// Writes one line for the person (stderr); the newline is added.
     public var error: @Sendable (String) -> Void
-    /// The next line of standard input without its newline; nil at the end.
-    public var readLine: @Sendable () -> String?
+    /// The first line of standard input, raw, without its line end (nil: none). On a terminal the prompt is shown
+    /// and nothing typed is echoed.
+    public var readSecretLine: @Sendable (_ prompt: String) -> [UInt8]?
     public var runWizard: WizardRunner
+    /// Called before a secret is written to stdout: when stdout is a regular file of this user that others may read,
+    /// narrows it to 0600 and says so (nil: nothing to do). Devices, pipes and other users' files are left alone.
+    public var protectSecretOutput: @Sendable () -> String?
 
     public init(
         environment: [String: String], output: @escaping @Sendable (String) -> Void,
-        error: @escaping @Sendable (String) -> Void, readLine: @escaping @Sendable () -> String?,
-        runWizard: @escaping WizardRunner
+        error: @escaping @Sendable (String) -> Void, readSecretLine: @escaping @Sendable (String) -> [UInt8]?,
+        runWizard: @escaping WizardRunner, protectSecretOutput: @escaping @Sendable () -> String? = { nil }
     ) {
         self.environment = environment
         self.output = output
         self.error = error
-        self.readLine = readLine
+        self.readSecretLine = readSecretLine
         self.runWizard = runWizard
+        self.protectSecretOutput = protectSecretOutput
+    }
+
+    /// Writes requested output; when it holds a secret, stdout is protected first and any change is said on stderr.
+    public func write(_ text: String, holdingSecret: Bool) {
+        if holdingSecret, let notice = protectSecretOutput() { error("pgsecure: " + notice) }
+        output(text)
     }
 
     /// The console the running command uses; tests bind their own with `Console.$current.withValue`.
@@ -57,8 +68,20 @@ public struct Console: Sendable {
             environment: processEnvironment(),
             output: { write($0, to: .standardOutput) },
             error: { write($0 + "\n", to: .standardError) },
-            readLine: { Swift.readLine(strippingNewline: true) },
-            runWizard: runWizard)
+            readSecretLine: { PasswordInput.readFirstLine(prompt: $0) },
+            runWizard: runWizard, protectSecretOutput: { narrowStandardOutput() })
+    }
+
+    static func narrowStandardOutput() -> String? {
+        var status = stat()
+        guard fstat(STDOUT_FILENO, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_uid == geteuid(),
+            status.st_mode & 0o077 != 0
+        else { return nil }
+        let narrowed = status.st_mode & 0o700
+        guard fchmod(STDOUT_FILENO, narrowed) == 0 else {
+            return "warning: stdout is a file others can read, and its mode could not be narrowed; it holds the password"
+        }
+        return "stdout: a file others could read; narrowed it to mode \(String(narrowed, radix: 8)) because it holds the password"
     }
 
     /// Unbuffered and whole (SystemPackage retries on EINTR and short writes): nothing is left half-written in a

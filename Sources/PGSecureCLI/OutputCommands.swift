@@ -9,7 +9,7 @@ struct URLCommand: ParsableCommand {
     func run() throws {
         let resolved = try connection.resolve()
         connection.announce(resolved.notices)
-        Console.current.output(resolved.settings.uri + "\n")
+        Console.current.write(resolved.settings.uri + "\n", holdingSecret: resolved.settings.carriesSecret)
     }
 }
 
@@ -21,7 +21,7 @@ struct ConninfoCommand: ParsableCommand {
     func run() throws {
         let resolved = try connection.resolve()
         connection.announce(resolved.notices)
-        Console.current.output(resolved.settings.conninfo + "\n")
+        Console.current.write(resolved.settings.conninfo + "\n", holdingSecret: resolved.settings.carriesSecret)
     }
 }
 
@@ -38,7 +38,7 @@ struct EnvCommand: ParsableCommand {
         let resolved = try connection.resolve()
         let exports = resolved.settings.exports(for: shell)
         connection.announce(resolved.notices, outputWarnings: exports.warnings)
-        Console.current.output(exports.text)
+        Console.current.write(exports.text, holdingSecret: resolved.settings.carriesSecret)
     }
 }
 
@@ -67,7 +67,7 @@ struct SnippetCommand: ParsableCommand {
         let resolved = try connection.resolve()
         let snippet = try resolved.settings.snippet(for: client)
         connection.announce(resolved.notices, outputWarnings: snippet.warnings)
-        Console.current.output(snippet.text)
+        Console.current.write(snippet.text, holdingSecret: resolved.settings.carriesSecret)
     }
 }
 

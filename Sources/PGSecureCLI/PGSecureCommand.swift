@@ -32,7 +32,7 @@ public struct PGSecureCommand: AsyncParsableCommand {
         } catch let error as InputError {
             return fail("\(error)", arguments: arguments)
         } catch let failure as CommandFailure {
-            return fail(failure.line, arguments: arguments)
+            return fail(TerminalText.escaped(failure.line), arguments: arguments)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
@@ -41,7 +41,7 @@ public struct PGSecureCommand: AsyncParsableCommand {
             }
             if error is ExitCode { return code.rawValue }
             let line = message(for: error).split(whereSeparator: \.isNewline).joined(separator: "; ")
-            return fail(line + " (see pgsecure --help)", arguments: arguments)
+            return fail(TerminalText.escaped(line) + " (see pgsecure --help)", arguments: arguments)
         }
     }
 
@@ -50,10 +50,37 @@ public struct PGSecureCommand: AsyncParsableCommand {
         let line: String
     }
 
-    /// One line on stderr. The argument parser quotes what it rejects, and a misplaced connection string carries its
-    /// password: no secret from the command line is repeated.
+    /// One line on stderr, already escaped for the terminal. The argument parser quotes what it rejects, and a
+    /// misplaced connection string carries its password: no secret from the command line is repeated.
     static func fail(_ line: String, arguments: [String]) -> Int32 {
         Console.current.error("pgsecure: " + SecretRedaction.redact(line, arguments: arguments))
         return 2
+    }
+}
+
+extension PGSecureCommand {
+    /// The process's arguments as text. Bytes that are not UTF-8 (a Latin-1 password) are refused with the argument's
+    /// place, never repeated and never silently replaced by U+FFFD.
+    public static func decodeArguments(_ raw: [[UInt8]]) -> Result<[String], InputError> {
+        var arguments: [String] = []
+        for (index, bytes) in raw.enumerated() {
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                let option = index > 0 ? String(validating: raw[index - 1], as: UTF8.self) : nil
+                let field = option.flatMap { $0.hasPrefix("-") ? "the value of \($0)" : nil } ?? "argument \(index + 1)"
+                return .failure(InputError(
+                    field: field, problem: "is not valid UTF-8 text",
+                    fix: "give it as UTF-8 (e.g. `iconv -f latin1 -t utf-8`), or percent-encode those bytes in a URI"))
+            }
+            arguments.append(text)
+        }
+        return .success(arguments)
+    }
+
+    /// `run(arguments:)` for the raw bytes a process was started with.
+    public static func run(rawArguments: [[UInt8]]) async -> Int32 {
+        switch decodeArguments(rawArguments) {
+        case .success(let arguments): await run(arguments: arguments)
+        case .failure(let error): fail("\(error)", arguments: [])
+        }
     }
 }

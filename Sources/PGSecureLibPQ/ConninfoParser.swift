@@ -26,7 +26,14 @@ public enum LibPQ {
         var entry = parsed
         while let keyword = entry.pointee.keyword {
             if let value = entry.pointee.val {
-                options.append(LibpqOption(String(cString: keyword), String(cString: value)))
+                let name = String(cString: keyword)
+                // A percent-encoded byte that is not UTF-8 would be replaced by U+FFFD without a word: refuse it.
+                guard let text = String(validatingCString: value) else {
+                    throw InputError(
+                        field: name, problem: "is not valid UTF-8 text once percent-decoded",
+                        fix: "percent-encode the value's UTF-8 bytes (e.g. é is %C3%A9)")
+                }
+                options.append(LibpqOption(name, text))
             }
             entry += 1
         }

@@ -11,7 +11,9 @@ let console = Console.process { state, environment, tester in
     let exit = try WizardApp.run(state, environment: environment, tester: tester)
     return WizardOutcome(output: exit.output, status: exit.status)
 }
-let status = await Console.$current.withValue(console) {
-    await PGSecureCommand.run(arguments: Array(CommandLine.arguments.dropFirst()))
+// The raw bytes: CommandLine.arguments would have replaced invalid UTF-8 without a word.
+let arguments = (1..<Int(CommandLine.argc)).map { index in
+    Array(UnsafeBufferPointer(start: CommandLine.unsafeArgv[index], count: strlen(CommandLine.unsafeArgv[index]!))).map(UInt8.init(bitPattern:))
 }
+let status = await Console.$current.withValue(console) { await PGSecureCommand.run(rawArguments: arguments) }
 exit(status)

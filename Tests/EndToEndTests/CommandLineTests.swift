@@ -41,3 +41,40 @@ struct CommandLineTests {
         #expect(result.stdout.isEmpty)
     }
 }
+
+/// What only a process's own file descriptors and raw argv show.
+@Suite("pgsecure's stdout and argv as a process")
+struct ProcessEdgeTests {
+    /// `> file` with the password: the user's own readable file is narrowed to 0600 before the secret lands.
+    @Test(arguments: [true, false])
+    func aSecretRedirectedToAReadableFileNarrowsIt(includePassword: Bool) throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("db.env").path
+        let flag = includePassword ? "--include-password" : ""
+        let result = try run(
+            "/bin/sh", ["-c", "umask 022; '\(pgsecureBinary)' env 'host=h password=pw' \(flag) > '\(file)'"],
+            environment: ["PATH": "/usr/bin:/bin", "HOME": emptyHome.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+        #expect(mode == (includePassword ? 0o600 : 0o644))
+        #expect(result.stderr.contains("narrowed it to mode 600") == includePassword)
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("PGPASSWORD='pw'") == includePassword)
+    }
+
+    @Test func aPipeIsNeverTouched() throws {
+        let result = try run(
+            "/bin/sh", ["-c", "'\(pgsecureBinary)' env 'host=h password=pw' --include-password | cat"],
+            environment: ["PATH": "/usr/bin:/bin", "HOME": emptyHome.path])
+        #expect(result.status == 0)
+        #expect(!result.stderr.contains("narrowed"))
+    }
+
+    /// Latin-1 in argv: refused with its place, not turned into U+FFFD.
+    @Test func latin1InArgvIsRefused() throws {
+        let result = try run("/bin/bash", ["-c", "'\(pgsecureBinary)' url --host h --user $'al\\xe9x'"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("pgsecure: the value of --user: is not valid UTF-8 text"), "\(result.stderr)")
+    }
+}

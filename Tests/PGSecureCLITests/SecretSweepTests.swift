@@ -1,3 +1,4 @@
+import PGSecureCLI
 import PGSecureModel
 import Testing
 
@@ -60,5 +61,43 @@ struct SecretSweepTests {
     ])
     func secretsAreFoundInEachForm(argument: String, expected: [String]) {
         #expect(Set(SecretRedaction.secrets(in: argument)) == Set(expected))
+    }
+}
+
+/// Bytes libpq cannot carry, or that would not come back as given: refused with exit 2, naming the field, never the value.
+@Suite("Bytes that cannot round-trip")
+struct UnrepresentableInputTests {
+    @Test func aNulInAPasswordFromStandardInputIsRefused() async {
+        let result = await pgsecure(["url", "--host", "h", "--password-stdin"], inputBytes: Array("ab\0cd\n".utf8))
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "pgsecure: password: holds a NUL byte, which libpq cannot carry — remove it from the value\n")
+    }
+
+    @Test func latin1OnStandardInputIsRefused() async {
+        let result = await pgsecure(["url", "--host", "h", "--password-stdin"], inputBytes: [0x70, 0xE9, 0x0A])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("pgsecure: password-stdin: is not valid UTF-8 text"))
+    }
+
+    @Test func percentEncodedLatin1IsRefused() async {
+        let result = await pgsecure(["url", "postgresql://u:p%E9ss@h/d"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("pgsecure: password: is not valid UTF-8 text once percent-decoded"))
+        #expect(!result.stderr.contains("p%E9ss"))
+    }
+
+    @Test(arguments: [
+        ([Array("url".utf8), Array("--host".utf8), [0x68, 0xE9]], "the value of --host"),
+        ([Array("url".utf8), [0x68, 0xE9]], "argument 2"),
+    ])
+    func latin1InArgumentsIsRefusedWithItsPlace(raw: [[UInt8]], field: String) async {
+        let decoded = PGSecureCommand.decodeArguments(raw)
+        guard case .failure(let error) = decoded else {
+            Issue.record("decoded \(decoded)")
+            return
+        }
+        #expect(error.field == field)
+        #expect(error.problem == "is not valid UTF-8 text")
     }
 }

@@ -13,15 +13,15 @@ struct CommandRun: Sendable {
 /// Runs `pgsecure ARGUMENTS` in this process with its own console: a minimal, explicit environment (an empty HOME,
 /// no PG* variables from the developer), `input` as standard input, stdout and stderr captured.
 func pgsecure(
-    _ arguments: [String], input: String = "", environment: [String: String] = [:],
+    _ arguments: [String], input: String = "", inputBytes: [UInt8]? = nil, environment: [String: String] = [:],
     wizard: Console.WizardRunner? = nil
 ) async -> CommandRun {
-    let streams = Streams(input: input)
+    let streams = Streams(input: inputBytes ?? Array(input.utf8))
     var base = ["PATH": "/usr/bin:/bin", "HOME": emptyHome, "LANG": "C.UTF-8"]
     base.merge(environment) { _, new in new }
     let console = Console(
         environment: base, output: { streams.write($0, error: false) }, error: { streams.write($0 + "\n", error: true) },
-        readLine: { streams.readLine() },
+        readSecretLine: { _ in streams.readLine() },
         runWizard: wizard ?? { _, _, _ in throw NoTerminal() })
     let status = await Console.$current.withValue(console) { await PGSecureCommand.run(arguments: arguments) }
     let (stdout, stderr) = streams.captured
@@ -34,12 +34,12 @@ struct NoTerminal: Error, CustomStringConvertible {
 }
 
 final class Streams: Sendable {
-    private let state: Mutex<(stdout: String, stderr: String, input: [Substring])>
+    private let state: Mutex<(stdout: String, stderr: String, input: [ArraySlice<UInt8>])>
 
-    init(input: String) {
-        // readLine semantics: lines without their newline; nothing at all for an empty input.
-        var lines = input.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.last == "" { lines.removeLast() }
+    init(input: [UInt8]) {
+        // The first-line reader's semantics: lines without their newline; nothing at all for an empty input.
+        var lines = input.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
         state = Mutex(("", "", lines))
     }
 
@@ -47,8 +47,13 @@ final class Streams: Sendable {
         state.withLock { if error { $0.stderr += text } else { $0.stdout += text } }
     }
 
-    func readLine() -> String? {
-        state.withLock { $0.input.isEmpty ? nil : String($0.input.removeFirst()) }
+    func readLine() -> [UInt8]? {
+        state.withLock { state in
+            guard !state.input.isEmpty else { return nil }
+            var line = Array(state.input.removeFirst())
+            if line.last == UInt8(ascii: "\r") { line.removeLast() }
+            return line
+        }
     }
 
     var captured: (String, String) { state.withLock { ($0.stdout, $0.stderr) } }

@@ -41,6 +41,10 @@ public struct ConnectionSettings: Hashable, Sendable {
     /// itself leaves to connect time: sslmode values, port ranges, empty hosts.
     public init(options: [LibpqOption]) throws(InputError) {
         self.init()
+        // libpq takes C strings: a NUL would cut the value short, or (in a URI, as %00) be refused.
+        if let option = options.first(where: { $0.value.utf8.contains(0) }) {
+            throw InputError(field: option.keyword, problem: "holds a NUL byte, which libpq cannot carry", fix: "remove it from the value")
+        }
         endpoints = try Self.endpoints(hosts: options["host"], ports: options["port"])
         // libpq treats an empty value as unset (a default, ~/.pgpass...), and a URI cannot say "empty".
         func value(_ keyword: String) -> String? { options[keyword].flatMap { $0.isEmpty ? nil : $0 } }

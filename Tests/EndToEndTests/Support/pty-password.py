@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Runs pgsecure on a pseudo-terminal, types a password at its prompt, and reports what the terminal showed.
+
+usage: pty-password.py MODE PASSWORD PGSECURE ARGS...
+  MODE enter: type PASSWORD and Enter; term: send SIGTERM while the prompt waits.
+Prints JSON: {"status": exit status or -signal, "screen": everything the terminal showed, "echo": ECHO after exit}.
+"""
+import json, os, pty, select, signal, sys, termios, time
+
+mode, password, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+pid, master = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+
+screen = b""
+def read_until(predicate, seconds=10):
+    global screen
+    deadline = time.monotonic() + seconds
+    while not predicate(screen) and time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.05)
+        if ready:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            screen += chunk
+
+read_until(lambda s: b"Password: " in s)
+# The prompt is up; echo must be off before anything is typed.
+prompt_echo = bool(termios.tcgetattr(master)[3] & termios.ECHO)
+if mode == "enter":
+    os.write(master, password.encode() + b"\n")
+else:
+    os.kill(pid, signal.SIGTERM)
+_, status = os.waitpid(pid, 0)
+read_until(lambda s: False, seconds=0.2)  # drain what is left, if anything
+echo_after = bool(termios.tcgetattr(master)[3] & termios.ECHO)
+code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -os.WTERMSIG(status)
+print(json.dumps({"status": code, "screen": screen.decode("utf-8", "replace"), "echo_during_prompt": prompt_echo, "echo": echo_after}))
