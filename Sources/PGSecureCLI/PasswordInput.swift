@@ -37,8 +37,9 @@ enum PasswordInput {
         quiet.c_lflag |= tcflag_t(ECHONL)  // the Enter still moves to the next line
         EchoRestore.arm(descriptor: terminal.rawValue, saved: saved)
         defer { EchoRestore.disarm() }
-        _ = try? terminal.writeAll(prompt.utf8)
+        // Echo off before the prompt shows: what is typed after seeing it is neither echoed nor flushed away.
         guard tcsetattr(terminal.rawValue, TCSAFLUSH, &quiet) == 0 else { return nil }
+        _ = try? terminal.writeAll(prompt.utf8)
         return readLine(from: terminal) ?? []
     }
 }
@@ -65,7 +66,7 @@ enum EchoRestore {
     }
 
     static func disarm() {
-        if descriptor >= 0 { tcsetattr(descriptor, TCSAFLUSH, &saved) }
+        if descriptor >= 0 { tcsetattr(descriptor, TCSANOW, &saved) }
         for signal in signals { Glibc.signal(signal, SIG_DFL) }
         descriptor = -1
     }

@@ -34,7 +34,17 @@ if mode == "enter":
     os.write(master, password.encode() + b"\n")
 else:
     os.kill(pid, signal.SIGTERM)
-_, status = os.waitpid(pid, 0)
+# Bounded: a pgsecure that never returns fails the test instead of hanging it.
+deadline = time.monotonic() + 10
+while True:
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        break
+    if time.monotonic() > deadline:
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        break
+    read_until(lambda s: False, seconds=0.05)
 read_until(lambda s: False, seconds=0.2)  # drain what is left, if anything
 echo_after = bool(termios.tcgetattr(master)[3] & termios.ECHO)
 code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -os.WTERMSIG(status)
