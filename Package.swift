@@ -22,7 +22,8 @@ let package = Package(
             name: "PGSecureResources",
             path: ".",
             exclude: [
-                "Sources/PGSecureModel", "Sources/PGSecureLibPQ", "Sources/PGSecureWizard", "Sources/PGSecureTerminal",
+                "Sources/PGSecureModel", "Sources/PGSecureLibPQ", "Sources/PGSecureWizard", "Sources/PGSecureWizardRuntime",
+                "Sources/PGSecureTerminal",
                 "Sources/pgsecure", "Tests", "bench", "Makefile", "README.md",
             ],
             sources: ["Sources/PGSecureResources/EmbeddedResources.swift"],
@@ -41,25 +42,30 @@ let package = Package(
         .target(name: "PGSecureLibPQ", dependencies: ["PGSecureModel", "CLibPQ", "COpenSSL"]),
         // Pure wizard core: state, events, update, render into a screen value.
         .target(name: "PGSecureWizard", dependencies: ["PGSecureModel"]),
-        // The only code that imports curses: paints screens, reads keys, restores the terminal.
-        .target(name: "PGSecureTerminal", dependencies: ["PGSecureWizard", "CNcurses"]),
+        // The wizard's loop behind two protocols (TerminalBackend, EffectRunning), the effects it runs (tester, root
+        // files, clipboard, file writes) and an in-memory TestBackend. No curses: tests run the real loop.
+        .target(name: "PGSecureWizardRuntime", dependencies: ["PGSecureWizard", "PGSecureModel"]),
+        // The only code that imports curses: the ncurses backend; paints screens, reads keys, restores the terminal.
+        .target(name: "PGSecureTerminal", dependencies: ["PGSecureWizardRuntime", "PGSecureWizard", "CNcurses"]),
         // Thin command line.
         .executableTarget(
             name: "pgsecure",
             dependencies: [
-                "PGSecureModel", "PGSecureLibPQ", "PGSecureWizard", "PGSecureTerminal",
+                "PGSecureModel", "PGSecureLibPQ", "PGSecureWizard", "PGSecureWizardRuntime", "PGSecureTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         // Shared by the test targets: hostile-value generators, the TLS lab's description.
         .target(
-            name: "TestSupport", dependencies: ["PGSecureModel", .product(name: "PropertyBased", package: "swift-property-based")],
+            name: "TestSupport", dependencies: ["PGSecureModel", "PGSecureWizard", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "PGSecureModelTests", dependencies: ["PGSecureModel", "PGSecureLibPQ", "TestSupport"]),
         .testTarget(name: "PGSecureLibPQTests", dependencies: ["PGSecureModel", "PGSecureLibPQ", "TestSupport"]),
-        .testTarget(name: "PGSecureWizardTests", dependencies: ["PGSecureWizard", "PGSecureModel"]),
+        .testTarget(name: "PGSecureWizardTests", dependencies: ["PGSecureWizard", "PGSecureModel", "TestSupport"]),
+        // The real wizard loop in memory: TestBackend, real effects in a temporary directory, a fake tester.
+        .testTarget(name: "PGSecureWizardRuntimeTests", dependencies: ["PGSecureWizardRuntime", "PGSecureWizard", "PGSecureModel", "TestSupport"]),
         // Runs the built `pgsecure` binary as a process: CLI contract, real shells, real clients, tmux.
         .testTarget(name: "EndToEndTests", dependencies: ["PGSecureModel", "TestSupport"]),
     ],

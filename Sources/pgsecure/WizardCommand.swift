@@ -6,6 +6,7 @@ import PGSecureLibPQ
 import PGSecureModel
 import PGSecureTerminal
 import PGSecureWizard
+import PGSecureWizardRuntime
 
 extension OutputKind {
     static var emitNames: String { allCases.map(\.emitName).joined(separator: "|") }
@@ -37,15 +38,15 @@ struct WizardCommand: ParsableCommand {
             environment: environment,
             parseConnectionString: { text in Result { () throws(InputError) in try LibPQ.parse(text) } },
             rootCandidates: RootCertificateStore.discover(environment: environment),
-            inspectRootFile: { path in RootCertificateStore.inspect(path: path, source: "custom") },
             libpqVersion: LibPQ.version,
             emit: emit.flatMap(OutputKind.init(emitName:)))
         let state = WizardState(context: context, connectionString: connectionString)
         let exit: WizardExit
         do {
-            exit = try WizardApp.run(state, environment: environment) { settings in
-                await ConnectionTester.test(settings, environment: environment)
-            }
+            exit = try WizardApp.run(
+                state, environment: environment,
+                tester: { settings in await ConnectionTester.test(settings, environment: environment) },
+                inspectRootFile: { path in RootCertificateStore.inspect(path: path, source: "custom") })
         } catch {
             PGSecure.fail(error.description)
         }
