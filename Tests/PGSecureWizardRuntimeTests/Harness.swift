@@ -89,5 +89,10 @@ final class TemporaryDirectory {
         (try? FileManager.default.attributesOfItem(atPath: path + "/" + name))?[.posixPermissions] as? Int
     }
 
+    /// The file's inode number: a new one means a new file took the name.
+    func node(of name: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path + "/" + name))?[.systemFileNumber] as? Int
+    }
+
     func names() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: path).sorted() }
 }

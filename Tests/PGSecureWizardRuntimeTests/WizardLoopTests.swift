@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 import PGSecureModel
 import PGSecureWizard
 import Synchronization
@@ -110,6 +108,29 @@ struct WizardLoopTests {
         #expect(try directory.contents(of: "conn-secret.txt") == "postgresql://alex:s3cr3t-Pw@db.example.com:5432/app?sslmode=verify-full&sslrootcert=%2Flab%2Froot.crt\n")
         #expect(directory.mode(of: "conn-secret.txt") == 0o600)
         #expect(try directory.names() == ["conn-secret.txt", "conn.txt"])
+    }
+
+    @Test("Overwriting replaces the file whole (a new file renamed over it), keeps a 0600 file 0600, leaves no temporary file")
+    func overwriteKeepsStricterMode() async throws {
+        let directory = try TemporaryDirectory()
+        let file = directory.path + "/conn.txt"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("old\n".utf8), attributes: [.posixPermissions: 0o600]))
+        let oldNode = directory.node(of: "conn.txt")
+        let harness = Harness()
+        let backend = TestBackend(script: Self.walkToOutputs() + [
+            .key(.character("w")), .key(.control("u")), .text(file), .key(.enter),
+            .waitFor("the overwrite question") { $0.joinedText.contains("\(file) exists. Overwrite it? y/n") },
+            .key(.character("y")),
+            .waitFor("the file written") { $0.joinedText.contains("✓ Wrote \(file) (mode 600)") },
+            .key(.control("c")),
+        ])
+        let (exit, _) = await harness.run(on: backend)
+        #expect(backend.failures == [])
+        #expect(exit.status == 130)
+        #expect(try directory.contents(of: "conn.txt") == Self.uri + "\n")
+        #expect(directory.mode(of: "conn.txt") == 0o600, "an owner-only file was widened")
+        #expect(directory.node(of: "conn.txt") != oldNode, "the file was rewritten in place, not replaced")
+        #expect(try directory.names() == ["conn.txt"])
     }
 
     @Test("Root inspection is an effect: a typed path is inspected once, its facts shown; a bad path says why")
