@@ -152,6 +152,7 @@ struct Layout {
             ("← → Home End", "move in a text field"),
             ("r  f", "review: test again, go to the fix"),
             ("c  w  p", "outputs: copy, write a file, password"),
+            ("PgUp PgDn", "scroll a long panel"),
             ("? or F1", "this help"),
             ("Ctrl-C", "quit; the terminal is restored"),
         ]
