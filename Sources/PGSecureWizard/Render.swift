@@ -249,7 +249,7 @@ struct BodyWriter {
     mutating func drawScrolling(_ state: WizardState, _ content: (inout BodyWriter) -> Void) {
         let visible = bottom - row + 1
         guard visible > 1 else { return }
-        let canvasHeight = row + 400
+        let canvasHeight = row + 120  // far more than any review needs
         var canvas = BodyWriter(
             screen: Screen(size: Size(width: screen.size.width, height: canvasHeight)), top: row, left: left, width: width,
             bottom: canvasHeight - 1)

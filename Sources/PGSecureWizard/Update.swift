@@ -445,6 +445,7 @@ extension WizardState {
 
     /// PgUp/PgDn page through a panel taller than the terminal; `render` says how far there is to go.
     mutating func handleScroll(_ key: Key) -> Bool {
+        guard key == .pageDown || key == .pageUp else { return false }
         let paging = Wizard.paging(self)
         switch key {
         case .pageDown: scroll = min(paging.limit, scroll + paging.page)

@@ -85,7 +85,4 @@ public final class EffectRunner: EffectRunning {
             }
         }
     }
-
-    /// Whether test `id` is still running (for tests of cancellation).
-    public func isRunningTest(_ id: Int) -> Bool { tests.withLock { $0[id] != nil } }
 }

@@ -50,7 +50,7 @@ public final class TestBackend: TerminalBackend {
                 script.removeFirst()
                 return .key(key)
             case .text:
-                script.removeFirst()
+                script.removeFirst()  // never here: `init` spells text out as keys
             case .resize(let newSize):
                 script.removeFirst()
                 size = newSize

@@ -335,7 +335,11 @@ struct WalkTests {
         var (state, _) = walkToReview()
         drive(&state, [.key(.escape)])
         #expect(state.step == .rootCertificate)
-        state = Wizard.update(state, .testFinished(id: 1, verifiedReport())).0
+        let left = state
+        let (late, lateEffects) = Wizard.update(state, .testFinished(id: 1, verifiedReport()))
+        #expect(late == left)
+        #expect(lateEffects == [])
+        state = late
         #expect(state.test == .notRun)
         let effects = drive(&state, [.key(.enter)])
         #expect(effects.count == 1)
