@@ -72,8 +72,10 @@ public enum WizardApp {
         timings.firstFrame()
         while true {
             for posted in inbox.drain() {
-                if case .testFinished = posted.event { testArrival = testArrival ?? posted.postedAt }
+                let test = state.test
                 if let exit = apply(posted.event) { return (exit, state) }
+                // A result the state took (not a stale one) is shown by the next paint.
+                if case .testFinished = posted.event, state.test != test { testArrival = testArrival ?? posted.postedAt }
             }
             paint()
             guard let input = backend.nextInput(timeout: nil, wake: inbox.wake) else { continue }
