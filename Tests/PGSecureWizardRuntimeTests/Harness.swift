@@ -16,12 +16,17 @@ final class Harness: Sendable {
     }
 
     let tester: Tester
+    /// The runner's environment: no clipboard helpers unless a test puts some on PATH.
+    let environment: [String: String]
     let testedSettings = Mutex<[ConnectionSettings]>([])
     let inspectedPaths = Mutex<[String]>([])
     let cancelledTests = Mutex(0)
     let performed = Mutex<[Effect]>([])
 
-    init(tester: Tester = .verified) { self.tester = tester }
+    init(tester: Tester = .verified, environment: [String: String] = ["PATH": "/nonexistent"]) {
+        self.tester = tester
+        self.environment = environment
+    }
 
     /// Runs the loop on a thread of its own, as the real wizard runs on the main thread: the loop sleeps in `poll`,
     /// and on the test's (cooperative) thread it would starve the tester's tasks on a small machine.
@@ -29,7 +34,7 @@ final class Harness: Sendable {
         let context = WizardContext(
             environment: ["HOME": "/nonexistent"], parseConnectionString: { _ in .success([]) }, libpqVersion: 150_018)
         let runner = EffectRunner(
-            environment: ["PATH": "/nonexistent"], tester: { settings in await self.test(settings) },
+            environment: environment, tester: { settings in await self.test(settings) },
             inspectRootFile: { path in self.inspect(path) })
         let effects = Recording(harness: self, runner: runner)
         // Handed to the loop's thread and used there alone until the loop returns.

@@ -81,6 +81,26 @@ struct WizardLoopTests {
         #expect(backend.controlSequences == [Array(("\u{1b}]52;c;" + encoded + "\u{07}").utf8)])
     }
 
+    @Test("Copy inside tmux also hands the text to `tmux load-buffer` on stdin, and the status line names it")
+    func copyToTmuxBuffer() async throws {
+        let directory = try TemporaryDirectory()
+        let fakeTmux = directory.path + "/tmux"
+        // A stand-in tmux on PATH: records its arguments and what it was given.
+        try "#!/bin/sh\necho \"$@\" > \(directory.path)/arguments\ncat > \(directory.path)/buffer\n".write(toFile: fakeTmux, atomically: true, encoding: .utf8)
+        chmod(fakeTmux, 0o755)
+        let harness = Harness(environment: ["PATH": directory.path, "TMUX": "/tmp/tmux-test,1,0"])
+        let backend = TestBackend(script: Self.walkToOutputs() + [
+            .key(.character("c")),
+            .waitFor("the copy confirmed") { $0.joinedText.contains("✓ Copied URI to the clipboard (OSC 52, tmux buffer)") },
+            .key(.control("c")),
+        ])
+        let (exit, _) = await harness.run(on: backend)
+        #expect(backend.failures == [])
+        #expect(exit.status == 130)
+        #expect(try directory.contents(of: "arguments") == "load-buffer -w -\n")
+        #expect(try directory.contents(of: "buffer") == Self.uri + "\n")
+    }
+
     @Test("Files: written 0644, never overwritten without y, 0600 when they hold the password")
     func writeFiles() async throws {
         let directory = try TemporaryDirectory()

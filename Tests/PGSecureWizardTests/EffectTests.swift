@@ -56,6 +56,7 @@ struct EffectTests {
         let (started, effects) = Wizard.start(state)
         #expect(effects == [.inspectRoot(path: labRoot)])
         #expect(started.requestedRootInspection == labRoot)
-        #expect(Wizard.start(WizardState(context: makeContext())).1 == [])
+        let plain = WizardState(context: makeContext())
+        #expect(Wizard.start(plain) == (plain, []))
     }
 }
