@@ -47,6 +47,7 @@ public final class EffectRunner: EffectRunning {
     private let inspectRootFile: RootInspector
     /// Tests still running, by id, so an abandoned one can be cancelled.
     private let tests = Mutex<[Int: Task<Void, Never>]>([:])
+    private let testExecutor = DispatchTaskExecutor(label: "pgsecure.tester")
 
     public init(environment: [String: String], tester: @escaping Tester, inspectRootFile: @escaping RootInspector) {
         self.environment = environment
@@ -62,7 +63,7 @@ public final class EffectRunner: EffectRunning {
             let tester = tester
             // Registered under the lock the task itself takes to unregister, so a fast test cannot finish first.
             tests.withLock { running in
-                running[id] = Task.detached { [self] in
+                running[id] = Task.detached(executorPreference: testExecutor) { [self] in
                     let report = await tester(settings)
                     tests.withLock { _ = $0.removeValue(forKey: id) }
                     if !Task.isCancelled { inbox.post(.testFinished(id: id, report)) }
@@ -84,5 +85,19 @@ public final class EffectRunner: EffectRunning {
                 inbox.post(.fileWritten(FileWriter.write(contents, to: path, permissions: permissions, overwrite: overwrite)))
             }
         }
+    }
+}
+
+/// Runs tasks on Dispatch threads of their own instead of the shared cooperative pool: a connection test then never
+/// waits for pool threads that blocking code elsewhere holds (a test process full of blocking tests does).
+final class DispatchTaskExecutor: TaskExecutor {
+    private let queue: DispatchQueue
+
+    init(label: String) { queue = DispatchQueue(label: label, attributes: .concurrent) }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
