@@ -34,6 +34,15 @@ struct WizardLoopTests {
         ]
     }
 
+    /// Walks to the outputs step, plays `steps`, then quits with Ctrl-C; every wait must be met.
+    static func atOutputs(_ steps: [TestBackend.Step], harness: Harness = Harness()) async -> (backend: TestBackend, state: WizardState) {
+        let backend = TestBackend(script: walkToOutputs() + steps + [.key(.control("c"))])
+        let (exit, state) = await harness.run(on: backend)
+        #expect(backend.failures == [])
+        #expect(exit.status == 130)
+        return (backend, state)
+    }
+
     @Test("A whole walk: fields, SSL mode, root, a test answered by the tester, outputs; Enter prints the URI and exits 0")
     func wholeWalk() async throws {
         let harness = Harness()
@@ -67,15 +76,10 @@ struct WizardLoopTests {
 
     @Test("Copy: the OSC 52 bytes reach the terminal and the status line says copied")
     func copy() async {
-        let harness = Harness()
-        let backend = TestBackend(script: Self.walkToOutputs() + [
+        let (backend, _) = await Self.atOutputs([
             .key(.character("c")),
             .waitFor("the copy confirmed") { $0.joinedText.contains("✓ Copied URI to the clipboard (OSC 52)") },
-            .key(.control("c")),
         ])
-        let (exit, _) = await harness.run(on: backend)
-        #expect(backend.failures == [])
-        #expect(exit.status == 130)
         // base64 of the URI and a newline, as `printf '%s\n' URI | base64 -w0` prints it.
         let encoded = "cG9zdGdyZXNxbDovL2FsZXhAZGIuZXhhbXBsZS5jb206NTQzMi9hcHA/c3NsbW9kZT12ZXJpZnktZnVsbCZzc2xyb290Y2VydD0lMkZsYWIlMkZyb290LmNydAo="
         #expect(backend.controlSequences == [Array(("\u{1b}]52;c;" + encoded + "\u{07}").utf8)])
@@ -88,15 +92,11 @@ struct WizardLoopTests {
         // A stand-in tmux on PATH: records its arguments and what it was given.
         try "#!/bin/sh\necho \"$@\" > \(directory.path)/arguments\ncat > \(directory.path)/buffer\n".write(toFile: fakeTmux, atomically: true, encoding: .utf8)
         chmod(fakeTmux, 0o755)
-        let harness = Harness(environment: ["PATH": directory.path, "TMUX": "/tmp/tmux-test,1,0"])
-        let backend = TestBackend(script: Self.walkToOutputs() + [
-            .key(.character("c")),
-            .waitFor("the copy confirmed") { $0.joinedText.contains("✓ Copied URI to the clipboard (OSC 52, tmux buffer)") },
-            .key(.control("c")),
-        ])
-        let (exit, _) = await harness.run(on: backend)
-        #expect(backend.failures == [])
-        #expect(exit.status == 130)
+        _ = await Self.atOutputs(
+            [
+                .key(.character("c")),
+                .waitFor("the copy confirmed") { $0.joinedText.contains("✓ Copied URI to the clipboard (OSC 52, tmux buffer)") },
+            ], harness: Harness(environment: ["PATH": directory.path, "TMUX": "/tmp/tmux-test,1,0"]))
         #expect(try directory.contents(of: "arguments") == "load-buffer -w -\n")
         #expect(try directory.contents(of: "buffer") == Self.uri + "\n")
     }
@@ -106,8 +106,7 @@ struct WizardLoopTests {
         let directory = try TemporaryDirectory()
         let plain = directory.path + "/conn.txt"
         let secretFile = directory.path + "/conn-secret.txt"
-        let harness = Harness()
-        let backend = TestBackend(script: Self.walkToOutputs() + [
+        let (_, state) = await Self.atOutputs([
             .key(.character("w")), .key(.control("u")), .text(plain), .key(.enter),
             .waitFor("the file written") { $0.joinedText.contains("✓ Wrote \(plain) (mode 644)") },
             .key(.character("w")), .key(.control("u")), .text(plain), .key(.enter),
@@ -117,11 +116,7 @@ struct WizardLoopTests {
             .key(.escape),
             .key(.character("p")), .key(.character("w")), .key(.control("u")), .text(secretFile), .key(.enter),
             .waitFor("the secret file written") { $0.joinedText.contains("✓ Wrote \(secretFile) (mode 600)") },
-            .key(.control("c")),
         ])
-        let (exit, state) = await harness.run(on: backend)
-        #expect(backend.failures == [])
-        #expect(exit.status == 130)
         #expect(state.filePrompt == nil)
         #expect(try directory.contents(of: "conn.txt") == Self.uri + "\n")
         #expect(directory.mode(of: "conn.txt") == 0o644)
@@ -136,17 +131,12 @@ struct WizardLoopTests {
         let file = directory.path + "/conn.txt"
         #expect(FileManager.default.createFile(atPath: file, contents: Data("old\n".utf8), attributes: [.posixPermissions: 0o600]))
         let oldNode = directory.node(of: "conn.txt")
-        let harness = Harness()
-        let backend = TestBackend(script: Self.walkToOutputs() + [
+        _ = await Self.atOutputs([
             .key(.character("w")), .key(.control("u")), .text(file), .key(.enter),
             .waitFor("the overwrite question") { $0.joinedText.contains("\(file) exists. Overwrite it? y/n") },
             .key(.character("y")),
             .waitFor("the file written") { $0.joinedText.contains("✓ Wrote \(file) (mode 600)") },
-            .key(.control("c")),
         ])
-        let (exit, _) = await harness.run(on: backend)
-        #expect(backend.failures == [])
-        #expect(exit.status == 130)
         #expect(try directory.contents(of: "conn.txt") == Self.uri + "\n")
         #expect(directory.mode(of: "conn.txt") == 0o600, "an owner-only file was widened")
         #expect(directory.node(of: "conn.txt") != oldNode, "the file was rewritten in place, not replaced")
