@@ -36,28 +36,33 @@ let package = Package(
         .target(name: "PGSecureLibPQ", dependencies: ["PGSecureModel", "CLibPQ", "COpenSSL"]),
         // Pure wizard core: state, events, update, render into a screen value.
         .target(name: "PGSecureWizard", dependencies: ["PGSecureModel"]),
-        // The only code that imports curses: paints screens, reads keys, restores the terminal.
-        .target(name: "PGSecureTerminal", dependencies: ["PGSecureWizard", "CNcurses"]),
+        // The wizard's loop behind two protocols (TerminalBackend, EffectRunning), the effects it runs (tester, root
+        // files, clipboard, file writes) and an in-memory TestBackend. No curses: tests run the real loop.
+        .target(name: "PGSecureWizardRuntime", dependencies: ["PGSecureWizard", "PGSecureModel"]),
+        // The only code that imports curses: the ncurses backend; paints screens, reads keys, restores the terminal.
+        .target(name: "PGSecureTerminal", dependencies: ["PGSecureWizardRuntime", "PGSecureWizard", "CNcurses"]),
         // The commands (argument parsing, resolution, output, exit codes), runnable in-process by tests.
         .target(
             name: "PGSecureCLI",
             dependencies: [
-                "PGSecureModel", "PGSecureLibPQ", "PGSecureWizard",
+                "PGSecureModel", "PGSecureLibPQ", "PGSecureWizard", "PGSecureWizardRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // `@main`: the process's standard streams and the terminal, handed to the commands.
-        .executableTarget(name: "pgsecure", dependencies: ["PGSecureCLI", "PGSecureTerminal"]),
+        .executableTarget(name: "pgsecure", dependencies: ["PGSecureCLI", "PGSecureTerminal", "PGSecureWizardRuntime"]),
 
         // Shared by the test targets: hostile-value generators, the TLS lab's description.
         .target(
-            name: "TestSupport", dependencies: ["PGSecureModel", .product(name: "PropertyBased", package: "swift-property-based")],
+            name: "TestSupport", dependencies: ["PGSecureModel", "PGSecureWizard", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "PGSecureModelTests", dependencies: ["PGSecureModel", "PGSecureLibPQ", "TestSupport"]),
         .testTarget(name: "PGSecureLibPQTests", dependencies: ["PGSecureModel", "PGSecureLibPQ", "TestSupport"]),
-        .testTarget(name: "PGSecureWizardTests", dependencies: ["PGSecureWizard", "PGSecureModel"]),
+        .testTarget(name: "PGSecureWizardTests", dependencies: ["PGSecureWizard", "PGSecureModel", "TestSupport"]),
+        // The real wizard loop in memory: TestBackend, real effects in a temporary directory, a fake tester.
+        .testTarget(name: "PGSecureWizardRuntimeTests", dependencies: ["PGSecureWizardRuntime", "PGSecureWizard", "PGSecureModel", "TestSupport"]),
         // The commands in-process: every command's output, notices and exit codes.
         .testTarget(name: "PGSecureCLITests", dependencies: ["PGSecureCLI", "PGSecureModel", "TestSupport"]),
         // Runs the built `pgsecure` binary as a process: real shells, real clients, tmux.

@@ -3,7 +3,9 @@
 // SwiftPM drops pkg-config's -D flags, so ask for the wide-character API here.
 #define NCURSES_WIDECHAR 1
 #define _XOPEN_SOURCE_EXTENDED 1
+#include <langinfo.h>
 #include <locale.h>
+#include <string.h>
 #include <wchar.h>
 #include <curses.h>
 
@@ -29,4 +31,16 @@ static inline int pgs_put_wide(int row, int column, const wchar_t *text, int cou
 }
 
 static inline int pgs_read_key(wint_t *key) { return wget_wch(stdscr, key); }
+
+// A terminal that cannot move its cursor (TERM=dumb) cannot show a full-screen UI.
+static inline int pgs_can_address_cursor(void) {
+    const char *cup = tigetstr("cup");
+    return cup != NULL && cup != (const char *)-1;
+}
+
+// After setlocale: whether the locale's character set is UTF-8 (LANG=C and POSIX are ASCII).
+static inline int pgs_locale_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
 #endif

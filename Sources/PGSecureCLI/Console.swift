@@ -3,25 +3,18 @@ import Glibc
 #endif
 import PGSecureModel
 import PGSecureWizard
+import PGSecureWizardRuntime
 import SystemPackage
-
-/// How the wizard reached its end: what to print on stdout once the terminal is restored, and the exit status.
-public struct WizardOutcome: Sendable, Equatable {
-    public var output: String?
-    public var status: Int32
-
-    public init(output: String?, status: Int32) {
-        self.output = output
-        self.status = status
-    }
-}
 
 /// Everything a command reads from or writes to the world, injected so tests run the commands in-process
 /// (swiftly's context pattern). stdout carries only the requested output; everything said to the person goes to stderr.
 public struct Console: Sendable {
-    public typealias Tester = @Sendable (ConnectionSettings) async -> Report
-    /// Runs the interactive wizard from a state to its end; throws (with a one-line description) when it cannot draw.
-    public typealias WizardRunner = @Sendable (WizardState, _ environment: [String: String], _ tester: @escaping Tester) throws -> WizardOutcome
+    /// Runs the interactive wizard from a state to its end with these effects; throws (with a one-line description)
+    /// when it cannot draw.
+    public typealias WizardRunner = @Sendable (
+        WizardState, _ environment: [String: String], _ tester: @escaping EffectRunner.Tester,
+        _ inspectRootFile: @escaping EffectRunner.RootInspector
+    ) throws -> WizardExit
 
     public var environment: [String: String]
     /// Writes requested output (stdout).
@@ -56,7 +49,7 @@ public struct Console: Sendable {
     }
 
     /// The console the running command uses; tests bind their own with `Console.$current.withValue`.
-    @TaskLocal public static var current = Console.process(runWizard: { _, _, _ in throw NoTerminal() })
+    @TaskLocal public static var current = Console.process(runWizard: { _, _, _, _ in throw NoTerminal() })
 
     struct NoTerminal: Error, CustomStringConvertible {
         var description: String { "the wizard is not available here; use pgsecure url|conninfo|env|snippet|test" }

@@ -2,6 +2,7 @@ import ArgumentParser
 import PGSecureLibPQ
 import PGSecureModel
 import PGSecureWizard
+import PGSecureWizardRuntime
 
 extension OutputKind {
     static var emitNames: String { allCases.map(\.emitName).joined(separator: "|") }
@@ -34,19 +35,18 @@ struct WizardCommand: ParsableCommand {
             environment: environment,
             parseConnectionString: { text in Result { () throws(InputError) in try LibPQ.parse(text) } },
             rootCandidates: RootCertificateStore.discover(environment: environment),
-            inspectRootFile: { path in RootCertificateStore.inspect(path: path, source: "custom") },
             libpqVersion: LibPQ.version,
             emit: emit.flatMap(OutputKind.init(emitName:)))
         let state = WizardState(context: context, connectionString: connectionString)
-        let outcome: WizardOutcome
+        let outcome: WizardExit
         do {
-            outcome = try console.runWizard(state, environment) { settings in
-                await ConnectionTester.test(settings, environment: environment)
-            }
+            outcome = try console.runWizard(
+                state, environment, { settings in await ConnectionTester.test(settings, environment: environment) },
+                { path in RootCertificateStore.inspect(path: path, source: "custom") })
         } catch {
             throw PGSecureCommand.CommandFailure(line: "\(error)")
         }
-        if let output = outcome.output { console.output(output) }
+        if let output = outcome.output { console.write(output, holdingSecret: outcome.holdsSecret) }
         if outcome.status != 0 { throw ExitCode(outcome.status) }
     }
 }

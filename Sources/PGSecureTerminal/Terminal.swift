@@ -4,32 +4,52 @@ import Glibc
 import Darwin
 #endif
 import CNcurses
+import PGSecureModel
 import PGSecureWizard
+import PGSecureWizardRuntime
 
 /// Why the wizard cannot draw.
 public enum TerminalError: Error, CustomStringConvertible {
     case noTerminal
     case unknownTerminal(String)
+    case cannotMoveCursor(String)
 
     public var description: String {
-        switch self {
-        case .noTerminal:
-            "the wizard needs a terminal, and there is none (no /dev/tty); use the non-interactive commands: pgsecure url|conninfo|env|snippet|test (see pgsecure --help)"
-        case .unknownTerminal(let name):
-            "cannot drive terminal type \"\(name)\" (check TERM); use the non-interactive commands: pgsecure url|conninfo|env|snippet|test (see pgsecure --help)"
+        let hint = "use the non-interactive commands: pgsecure url|conninfo|env|snippet|test (see pgsecure --help)"
+        return switch self {
+        case .noTerminal: "the wizard needs a terminal, and there is none (no /dev/tty); " + hint
+        case .unknownTerminal(let name): "cannot drive terminal type \"\(name)\" (check TERM); " + hint
+        case .cannotMoveCursor(let name): "terminal type \"\(name)\" cannot move the cursor (check TERM); " + hint
         }
     }
 }
 
-/// The only code that talks to curses. Draws on /dev/tty (stdout stays free for the answer), reads keys,
-/// and always gives the terminal back as it found it. Use from one thread only.
-final class Terminal {
+extension WizardApp {
+    /// The wizard on this process's terminal: the ncurses backend, the real effects, SIGTERM/SIGHUP/SIGINT/SIGQUIT
+    /// ending the loop through its normal exit (so the terminal is always restored).
+    public static func run(
+        _ initial: WizardState, environment: [String: String], tester: @escaping EffectRunner.Tester,
+        inspectRootFile: @escaping EffectRunner.RootInspector
+    ) throws(TerminalError) -> WizardExit {
+        SignalFlag.install()
+        defer { SignalFlag.uninstall() }
+        let terminal = try Terminal(environment: environment)
+        defer { terminal.restore() }
+        let runner = EffectRunner(environment: environment, tester: tester, inspectRootFile: inspectRootFile)
+        return run(initial, on: terminal, effects: runner, timings: BenchTimings(environment: environment)).exit
+    }
+}
+
+/// The ncurses backend, the only code that talks to curses. Draws on /dev/tty (stdout stays free for the answer),
+/// reads keys, and always gives the terminal back as it found it. Use from one thread only.
+final class Terminal: TerminalBackend {
     private let ttyDescriptor: Int32
     private let output: UnsafeMutablePointer<FILE>
     private let input: UnsafeMutablePointer<FILE>
     private let screen: OpaquePointer
     private let usesColor: Bool
     private var isOpen = true
+    let glyphs: Glyphs
 
     init(environment: [String: String]) throws(TerminalError) {
         setlocale(LC_ALL, "")
@@ -51,6 +71,15 @@ final class Terminal {
         self.input = input
         self.screen = screen
         _ = set_term(screen)
+        guard pgs_can_address_cursor() != 0 else {
+            endwin()
+            delscreen(screen)
+            fclose(output)
+            fclose(input)
+            close(descriptor)
+            throw .cannotMoveCursor(environment["TERM"] ?? "(TERM is not set)")
+        }
+        glyphs = pgs_locale_is_utf8() != 0 ? .unicode : .ascii
         raw()
         noecho()
         nonl()
@@ -121,8 +150,29 @@ final class Terminal {
         _ = pgs_set_style(pgs_attributes(bold ? 1 : 0, dim ? 1 : 0, style.isReverse ? 1 : 0, style.isUnderlined ? 1 : 0), pair)
     }
 
-    /// The next key within `milliseconds` (-1: wait), a resize, or nil on timeout.
-    func readKey(timeout milliseconds: Int32) -> TerminalInput? {
+    /// Sleeps in `poll` on the terminal, the loop's wake pipe and the signal pipe together: a key, a finished
+    /// effect or a signal wakes it at once.
+    func nextInput(timeout: Int32?, wake: WakePipe) -> TerminalInput? {
+        if SignalFlag.received != 0 { return .signal(SignalFlag.received) }
+        // Keys curses has already taken in (the rest of a paste or an escape sequence) and a pending resize first.
+        if let input = readKey(timeout: 0) { return input }
+        guard timeout != 0 else { return nil }
+        var descriptors = [fileno(input), wake.readDescriptor, SignalFlag.pipe.readDescriptor].map {
+            pollfd(fd: $0, events: Int16(POLLIN), revents: 0)
+        }
+        let ready = poll(&descriptors, nfds_t(descriptors.count), timeout ?? -1)
+        if SignalFlag.received != 0 { return .signal(SignalFlag.received) }
+        // Interrupted (SIGWINCH): curses turns it into KEY_RESIZE.
+        guard ready > 0 else { return ready < 0 ? readKey(timeout: 0) : nil }
+        let terminalEvents = Int32(descriptors[0].revents)
+        if terminalEvents & Int32(POLLIN) != 0 { return readKey(timeout: 50) }
+        // The terminal is gone (hung up without a SIGHUP reaching us): end as if it had.
+        if terminalEvents & Int32(POLLHUP | POLLERR | POLLNVAL) != 0 { return .signal(SIGHUP) }
+        return nil
+    }
+
+    /// The next key within `milliseconds` (0: only what is already there), a resize, or nil.
+    private func readKey(timeout milliseconds: Int32) -> TerminalInput? {
         wtimeout(pgs_stdscr(), milliseconds)
         var code: wint_t = 0
         let result = pgs_read_key(&code)
@@ -159,11 +209,6 @@ final class Terminal {
     }
 
     deinit { restore() }
-}
-
-enum TerminalInput: Equatable {
-    case key(Key)
-    case resize
 }
 
 enum KeyDecoding {
@@ -244,14 +289,20 @@ enum CrashRestore {
     }
 }
 
-/// SIGTERM, SIGHUP, SIGINT and SIGQUIT only set a flag; the loop notices within its poll interval and exits through
-/// the same path as Ctrl-C, so `endwin` always runs on the curses thread.
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT set a flag and write to a self-pipe (both async-signal-safe); the backend's
+/// `poll` watches the pipe, so the loop ends at once through the same path as Ctrl-C and `endwin` always runs on the
+/// curses thread.
 enum SignalFlag {
     nonisolated(unsafe) static var received: Int32 = 0
+    /// The pipe's write end, read by the handler (which must not touch lazily initialised globals).
+    nonisolated(unsafe) static var wakeDescriptor: Int32 = -1
+    static let pipe = WakePipe()
     static let handled: [Int32] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT]
 
     static func install() {
         received = 0
+        pipe.drain()
+        wakeDescriptor = pipe.writeDescriptor
         // A parent may have started us with these blocked (threads of Dispatch and Swift concurrency block most
         // signals, and children inherit the mask): unblock them, or SIGTERM and SIGHUP would never arrive.
         var unblock = sigset_t()
@@ -260,7 +311,11 @@ enum SignalFlag {
         pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for signal in handled {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { number in SignalFlag.received = number }
+            action.__sigaction_handler.sa_handler = { number in
+                SignalFlag.received = number
+                var byte: UInt8 = 1
+                _ = write(SignalFlag.wakeDescriptor, &byte, 1)
+            }
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0  // no SA_RESTART: a blocking read returns at once
             sigaction(signal, &action, nil)

@@ -18,17 +18,25 @@ public enum WizardEvent: Sendable {
     case testFinished(id: Int, Report)
     case copyFinished(CopyResult)
     case fileWritten(FileWriteResult)
+    /// What `.inspectRoot` found; ignored when the path in the field has changed since.
+    case rootInspected(RootCertificateCandidate)
 }
 
 /// Work the wizard asks the runtime to do off the UI loop; each comes back as an event.
 public enum Effect: Sendable, Equatable {
     case runTest(id: Int, ConnectionSettings)
+    /// The user stopped waiting for this test (went back, tested again, quit): stop it rather than let it run on.
+    case cancelTest(id: Int)
+    /// Look at a root file the user named (stat, PEM parse): I/O, so not in `update`; comes back as `.rootInspected`.
+    case inspectRoot(path: String)
     case copy(text: String, label: String)
     /// Writes `contents` to `path` with `permissions` (0o600 when it holds a password); with `overwrite` false an
     /// existing file is left alone and reported as `.exists`.
     case writeFile(path: String, contents: String, permissions: Int, overwrite: Bool)
     /// Restore the terminal, then print `output` (if any) on stdout and exit with `status`.
     case exit(output: String?, status: Int32)
+
+    public var isExit: Bool { if case .exit = self { true } else { false } }
 }
 
 public enum CopyResult: Sendable, Equatable {

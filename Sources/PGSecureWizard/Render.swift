@@ -6,6 +6,26 @@ extension Wizard {
 
     /// Draws `state` at `size`. Pure: the same state and size always give the same screen.
     public static func render(_ state: WizardState, _ size: Size) -> Screen {
+        var screen = drawn(state, size)
+        state.glyphs.transliterate(&screen)
+        return screen
+    }
+
+    /// How far the current panel can scroll and by how much a page moves, at the last reported size.
+    static func paging(_ state: WizardState) -> (limit: Int, page: Int) {
+        let size = state.terminalSize
+        guard size.width >= minimumSize.width, size.height >= minimumSize.height else { return (0, 1) }
+        return body(state, on: Screen(size: size)).paging
+    }
+
+    static func body(_ state: WizardState, on screen: Screen) -> BodyWriter {
+        let layout = Layout(size: screen.size)
+        var body = BodyWriter(screen: screen, top: 2, left: layout.bodyLeft, width: layout.bodyWidth, bottom: layout.bodyBottom)
+        body.draw(state)
+        return body
+    }
+
+    static func drawn(_ state: WizardState, _ size: Size) -> Screen {
         var screen = Screen(size: size)
         guard size.width >= minimumSize.width, size.height >= minimumSize.height else {
             let lines = DisplayWidth.wrapped(
@@ -20,9 +40,7 @@ extension Wizard {
         }
         let layout = Layout(size: size)
         layout.drawFrame(state, on: &screen)
-        var body = BodyWriter(screen: screen, top: 2, left: layout.bodyLeft, width: layout.bodyWidth, bottom: layout.bodyBottom)
-        body.draw(state)
-        screen = body.screen
+        screen = body(state, on: screen).screen
         layout.drawPreview(state, on: &screen)
         if state.isHelpVisible { layout.drawHelp(state, on: &screen) }
         return screen
@@ -134,6 +152,7 @@ struct Layout {
             ("← → Home End", "move in a text field"),
             ("r  f", "review: test again, go to the fix"),
             ("c  w  p", "outputs: copy, write a file, password"),
+            ("PgUp PgDn", "scroll a long panel"),
             ("? or F1", "this help"),
             ("Ctrl-C", "quit; the terminal is restored"),
         ]
@@ -165,6 +184,8 @@ struct BodyWriter {
     let left: Int
     let width: Int
     let bottom: Int
+    /// For a panel taller than the body: how many rows it can scroll, and how many a page is.
+    var paging = (limit: 0, page: 1)
 
     init(screen: Screen, top: Int, left: Int, width: Int, bottom: Int) {
         self.screen = screen
@@ -218,9 +239,36 @@ struct BodyWriter {
         case .database: drawDatabase(state)
         case .sslMode: drawSSLMode(state)
         case .rootCertificate: drawRoot(state)
-        case .review: drawReview(state)
+        case .review: drawScrolling(state) { $0.drawReview(state) }
         case .outputs: drawOutputs(state)
         }
+    }
+
+    /// Draws content that may be taller than the body (certificate details at 60×16) on a tall canvas, then shows
+    /// the rows from `state.scroll` on, with a hint on the last row while more lies below.
+    mutating func drawScrolling(_ state: WizardState, _ content: (inout BodyWriter) -> Void) {
+        let visible = bottom - row + 1
+        guard visible > 1 else { return }
+        let canvasHeight = row + 120  // far more than any review needs
+        var canvas = BodyWriter(
+            screen: Screen(size: Size(width: screen.size.width, height: canvasHeight)), top: row, left: left, width: width,
+            bottom: canvasHeight - 1)
+        content(&canvas)
+        let contentRows = canvas.row - row
+        let fits = contentRows <= visible
+        let window = fits ? visible : visible - 1
+        let limit = fits ? 0 : contentRows - window
+        let offset = min(state.scroll, limit)
+        paging = (limit, max(1, window - 1))
+        screen.copyRows(min(window, contentRows - offset), from: canvas.screen, at: row + offset, to: row, columns: left..<(left + width))
+        if let cursor = canvas.screen.cursor, (row..<(row + window)).contains(cursor.row - offset) {
+            screen.cursor = Position(row: cursor.row - offset, column: cursor.column)
+        }
+        if !fits {
+            let hint = offset < limit ? "↓ more (PgDn)" + (offset > 0 ? " · ↑ PgUp" : "") : "↑ more above (PgUp)"
+            screen.put(hint, row: bottom, column: left, style: .muted, width: width)
+        }
+        row = bottom + 1
     }
 
     mutating func drawStart(_ state: WizardState) {
@@ -492,14 +540,22 @@ struct BodyWriter {
             for textLine in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
                 lines += DisplayWidth.chunked(String(textLine), to: width - 2)
             }
-            let shown = lines.prefix(max(1, available))
-            for (offset, text) in shown.enumerated() {
-                screen.put("┃", row: previewTop + offset, column: left, style: .accent)
-                screen.put(text, row: previewTop + offset, column: left + 2, style: .plain, width: width - 2)
+            // A snippet longer than the box scrolls with PgUp/PgDn; the hint below says how much is left.
+            let window = max(1, available)
+            let limit = max(0, lines.count - window)
+            let offset = min(state.scroll, limit)
+            paging = (limit, max(1, window - 1))
+            let shown = lines.dropFirst(offset).prefix(window)
+            for (index, text) in shown.enumerated() {
+                screen.put("┃", row: previewTop + index, column: left, style: .accent)
+                screen.put(text, row: previewTop + index, column: left + 2, style: .plain, width: width - 2)
             }
             row += shown.count
-            if lines.count > shown.count {
-                line("  … \(lines.count - shown.count) more lines (c copies all of it)", style: .muted)
+            let below = lines.count - offset - shown.count
+            if below > 0 {
+                line("  ↓ more (PgDn): \(below) lines · c copies all of it", style: .muted)
+            } else if offset > 0 {
+                line("  ↑ more above (PgUp) · c copies all of it", style: .muted)
             }
         case .failure(let error):
             paragraph("✗ " + error.description, style: .danger)

@@ -118,6 +118,22 @@ public struct Screen: Hashable, Sendable {
         for x in max(0, start)..<min(size.width, max(start, end)) { rows[row][x].style = style }
     }
 
+    /// Replaces one cell's text, keeping its style (for transliterating a finished screen).
+    public mutating func setText(_ text: String, row: Int, column: Int) {
+        guard row >= 0, row < size.height, column >= 0, column < size.width else { return }
+        rows[row][column].text = text
+    }
+
+    /// Copies `count` rows of `columns` from `source` (a taller canvas of the same width), starting at its row
+    /// `sourceRow`, to this screen's row `row`: a scrolled window onto content taller than the body.
+    public mutating func copyRows(_ count: Int, from source: Screen, at sourceRow: Int, to row: Int, columns: Range<Int>) {
+        for offset in 0..<max(0, count) {
+            let (from, to) = (sourceRow + offset, row + offset)
+            guard from >= 0, from < source.size.height, to >= 0, to < size.height else { continue }
+            for x in columns where x >= 0 && x < size.width && x < source.size.width { rows[to][x] = source.rows[from][x] }
+        }
+    }
+
     /// Blanks a rectangle (for overlays).
     public mutating func clear(row: Int, column: Int, width: Int, height: Int, style: Style = .plain) {
         for y in max(0, row)..<min(size.height, row + height) {

@@ -3,9 +3,25 @@ import PGSecureModel
 /// The wizard's pure functions: `update` turns an event into a new state and effects; `render` draws a state.
 public enum Wizard {
     public static func update(_ state: WizardState, _ event: WizardEvent) -> (WizardState, [Effect]) {
+        update(state, [event])
+    }
+
+    /// Events that arrived together (keys typed or pasted before the next frame) as one change: the follow-up
+    /// effects are worked out once, so a pasted root path is inspected once, not once per character. Events after
+    /// one that exits are not applied.
+    public static func update(_ state: WizardState, _ events: [WizardEvent]) -> (WizardState, [Effect]) {
         var next = state
-        let effects = next.handle(event)
-        return (next, effects)
+        var effects: [Effect] = []
+        for event in events where !effects.contains(where: \.isExit) {
+            effects += next.handle(event)
+        }
+        return next.addingFollowUps(to: effects, after: state)
+    }
+
+    /// The effects the first state asks for before any event (a root path from PGSSLROOTCERT or the command line
+    /// is inspected).
+    public static func start(_ state: WizardState) -> (WizardState, [Effect]) {
+        state.addingFollowUps(to: [], after: state)
     }
 }
 
@@ -178,9 +194,39 @@ extension WizardState {
         }
     }
 
+    /// The custom path changed: what was known about the old one no longer holds. `update` then asks for the new
+    /// path to be inspected (see `addingFollowUps`).
     mutating func checkCustomRoot() {
-        customRootCheck = customRootPath.isEmpty ? nil : context.inspectRootFile(context.expandingHome(customRootPath.text))
+        customRootCheck = nil
         rootError = nil
+        advancesWhenRootChecked = false
+    }
+
+    /// The custom root path as libpq will get it, while nothing is known about it yet.
+    var customRootPathToInspect: String? {
+        guard !customRootPath.isEmpty else { return nil }
+        let path = context.expandingHome(customRootPath.text)
+        return customRootCheck?.path == path ? nil : path
+    }
+
+    /// Effects that follow from how the state changed, whichever keys or events changed it: a test nobody waits for
+    /// any more (the user went back, tested again, quit) is cancelled, and a root path nothing is known about is
+    /// inspected. An exit stays last.
+    func addingFollowUps(to effects: [Effect], after previous: WizardState) -> (WizardState, [Effect]) {
+        var next = self
+        let exit = effects.filter(\.isExit)
+        var all = effects.filter { !$0.isExit }
+        var stillWaitedFor: Int?
+        if exit.isEmpty, case .running(let id) = test { stillWaitedFor = id }
+        if case .running(let id) = previous.test, id != stillWaitedFor, !test.isFinished {
+            all.insert(.cancelTest(id: id), at: 0)
+        }
+        for case .runTest(let id, _) in effects where id != stillWaitedFor { all.append(.cancelTest(id: id)) }
+        if let path = next.customRootPathToInspect, path != next.requestedRootInspection {
+            next.requestedRootInspection = path
+            all.append(.inspectRoot(path: path))
+        }
+        return (next, all + exit)
     }
 
     // MARK: Moving
@@ -199,6 +245,7 @@ extension WizardState {
         status = nil
         isAskingForPassword = false
         focus = 0
+        scroll = 0
         if target != .review, case .running = test { test = .notRun }
     }
 
@@ -214,8 +261,16 @@ extension WizardState {
 
     mutating func handle(_ event: WizardEvent) -> [Effect] {
         switch event {
-        case .resized:
+        case .resized(let size):
+            terminalSize = size
             return []
+        case .rootInspected(let candidate):
+            // A late answer about a path that has since been edited is stale.
+            guard candidate.path == customRootPathToInspect else { return [] }
+            customRootCheck = candidate
+            guard advancesWhenRootChecked else { return [] }
+            advancesWhenRootChecked = false
+            return step == .rootCertificate && selectedRootChoice == .custom ? handleRoot(.enter) : []
         case .testFinished(let id, let report):
             guard case .running(let running) = test, running == id else { return [] }
             test = .finished(report)
@@ -296,12 +351,12 @@ extension WizardState {
         case .enter:
             if step == .host {
                 if host.text.trimmingWhitespace.isEmpty {
-                    fieldError = ("host", "Host is empty: give the server's name or IP address.")
+                    fieldError = FieldError(field: "host", message: "Host is empty: give the server's name or IP address.")
                     focus = 0
                     return []
                 }
                 if case .failure(let error) = settings() {
-                    fieldError = (error.field, error.description)
+                    fieldError = FieldError(field: error.field, message: error.description)
                     focus = error.field == "port" ? 1 : 0
                     return []
                 }
@@ -353,8 +408,12 @@ extension WizardState {
                     rootError = "Type the path of a PEM file with your server's root CA."
                     return []
                 }
-                checkCustomRoot()
-                if let check = customRootCheck, let problem = check.problem {
+                guard let check = customRootCheck else {
+                    // The inspection is on its way (it takes a moment on a slow disk): go on when it comes back.
+                    advancesWhenRootChecked = true
+                    return []
+                }
+                if let problem = check.problem {
                     rootError = problem
                     return []
                 }
@@ -370,7 +429,20 @@ extension WizardState {
         return []
     }
 
+    /// PgUp/PgDn page through a panel taller than the terminal; `render` says how far there is to go.
+    mutating func handleScroll(_ key: Key) -> Bool {
+        guard key == .pageDown || key == .pageUp else { return false }
+        let paging = Wizard.paging(self)
+        switch key {
+        case .pageDown: scroll = min(paging.limit, scroll + paging.page)
+        case .pageUp: scroll = max(0, min(paging.limit, scroll) - paging.page)
+        default: return false
+        }
+        return true
+    }
+
     mutating func handleReview(_ key: Key) -> [Effect] {
+        if handleScroll(key) { return [] }
         if isAskingForPassword {
             switch key {
             case .enter:
@@ -395,6 +467,7 @@ extension WizardState {
     }
 
     mutating func handleOutputs(_ key: Key) -> [Effect] {
+        if handleScroll(key) { return [] }
         switch filePrompt {
         case .path(var input):
             if key == .enter {
@@ -418,6 +491,8 @@ extension WizardState {
             break
         }
         let count = OutputKind.allCases.count
+        let selectedBefore = outputSelection
+        defer { if outputSelection != selectedBefore { scroll = 0 } }
         switch key {
         case .up, .character("k"), .backTab: outputSelection = max(0, outputSelection - 1)
         case .down, .character("j"), .tab: outputSelection = min(count - 1, outputSelection + 1)
@@ -438,7 +513,11 @@ extension WizardState {
             filePrompt = .path(TextInput(selectedOutput.suggestedFileName))
             status = nil
         case .enter:
-            guard case .success(let output) = outputText() else { return [] }
+            // `--emit KIND` promised KIND on stdout (`eval "$(pgsecure wizard --emit env)"`), whatever is highlighted.
+            let kind = context.emit ?? selectedOutput
+            guard case .success(let output) = settings(includingPassword: includesPassword).flatMap(kind.text(for:)) else {
+                return []
+            }
             return [.exit(output: output.text, status: 0)]
         default: break
         }

@@ -23,16 +23,15 @@ public enum Step: Int, CaseIterable, Sendable, Comparable {
     public static func < (lhs: Step, rhs: Step) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
-/// What the wizard reads from the world, injected so the core stays pure and testable.
-public struct WizardContext: Sendable {
+/// What the wizard reads from the world, injected so the core stays pure and testable. Reading a root file the user
+/// names is not here: it is I/O, done by the runtime as the `.inspectRoot` effect.
+public struct WizardContext: Sendable, Equatable {
     /// The process environment (PGHOST... prefill the fields; PGPASSWORD is mentioned, never shown).
     public var environment: [String: String]
     /// libpq's `PQconninfoParse`, or a stand-in in tests.
     public var parseConnectionString: @Sendable (String) -> Result<[LibpqOption], InputError>
     /// Root certificate bundles found on this machine.
     public var rootCandidates: [RootCertificateCandidate]
-    /// Looks at a path the user typed: exists, readable, how many certificates.
-    public var inspectRootFile: @Sendable (String) -> RootCertificateCandidate
     /// `PQlibVersion()`: `sslrootcert=system` is offered from 160000.
     public var libpqVersion: Int32
     /// The output `--emit` asked for; preselected on the outputs step and printed on finishing.
@@ -42,15 +41,19 @@ public struct WizardContext: Sendable {
         environment: [String: String] = [:],
         parseConnectionString: @escaping @Sendable (String) -> Result<[LibpqOption], InputError>,
         rootCandidates: [RootCertificateCandidate] = [],
-        inspectRootFile: @escaping @Sendable (String) -> RootCertificateCandidate,
         libpqVersion: Int32, emit: OutputKind? = nil
     ) {
         self.environment = environment
         self.parseConnectionString = parseConnectionString
         self.rootCandidates = rootCandidates
-        self.inspectRootFile = inspectRootFile
         self.libpqVersion = libpqVersion
         self.emit = emit
+    }
+
+    /// Contexts are equal when they hold the same data; the parser is one function for a whole run.
+    public static func == (lhs: WizardContext, rhs: WizardContext) -> Bool {
+        lhs.environment == rhs.environment && lhs.rootCandidates == rhs.rootCandidates
+            && lhs.libpqVersion == rhs.libpqVersion && lhs.emit == rhs.emit
     }
 
     var supportsSystemRoots: Bool { libpqVersion >= firstLibpqWithSystemRoots }
@@ -80,6 +83,8 @@ public enum TestStatus: Sendable, Equatable {
     case notRun
     case running(id: Int)
     case finished(Report)
+
+    public var isFinished: Bool { if case .finished = self { true } else { false } }
 }
 
 /// The outputs step's file dialog: ask for a path, then (if the file exists) whether to overwrite it.
@@ -88,9 +93,21 @@ public enum FilePrompt: Hashable, Sendable {
     case confirmOverwrite(path: String)
 }
 
+/// A field's value refused, and why.
+public struct FieldError: Hashable, Sendable {
+    public var field: String
+    public var message: String
+}
+
 /// Everything the wizard knows. `update` changes it; `render` shows it.
-public struct WizardState: Sendable {
+public struct WizardState: Sendable, Equatable {
     public let context: WizardContext
+    /// How the terminal draws non-ASCII characters; the backend chooses once.
+    public var glyphs: Glyphs = .unicode
+    /// The terminal's size as last reported, for paging (PgUp/PgDn) through long panels.
+    public var terminalSize = Size(width: 80, height: 24)
+    /// Rows scrolled off the top of a long panel (review details, output snippets); back to 0 on every step change.
+    public var scroll = 0
     public var step: Step = .start
     /// Steps accepted at least once, for the sidebar's progress.
     public var completed: Set<Step> = []
@@ -112,7 +129,7 @@ public struct WizardState: Sendable {
     public var dbname = TextInput()
     public var focus = 0
     public var isPasswordRevealed = false
-    public var fieldError: (field: String, message: String)?
+    public var fieldError: FieldError?
 
     // SSL mode
     public var sslMode: SSLMode = .verifyFull
@@ -120,7 +137,12 @@ public struct WizardState: Sendable {
     // Root certificate
     public var rootSelection = 0
     public var customRootPath = TextInput()
+    /// What the runtime found at `customRootPath` (nil: not known yet).
     public var customRootCheck: RootCertificateCandidate?
+    /// The last path sent for inspection, so each path is asked about once.
+    public var requestedRootInspection: String?
+    /// Enter was pressed before the inspection came back: go on once it does (if the file is usable).
+    public var advancesWhenRootChecked = false
     public var rootError: String?
 
     /// Keywords from a pasted string that the wizard has no step for (application_name, options...), kept as they are.

@@ -3,13 +3,13 @@ import Glibc
 #endif
 import PGSecureCLI
 import PGSecureTerminal
+import PGSecureWizardRuntime
 
 // A closed pipe (`pgsecure url | head -c1`, a clipboard helper that exits early, a server that hangs up
 // mid-handshake) must be an error to handle, not a silent death that could leave the terminal raw.
 signal(SIGPIPE, SIG_IGN)
-let console = Console.process { state, environment, tester in
-    let exit = try WizardApp.run(state, environment: environment, tester: tester)
-    return WizardOutcome(output: exit.output, status: exit.status)
+let console = Console.process { state, environment, tester, inspectRootFile in
+    try WizardApp.run(state, environment: environment, tester: tester, inspectRootFile: inspectRootFile)
 }
 // The raw bytes: CommandLine.arguments would have replaced invalid UTF-8 without a word.
 let arguments = (1..<Int(CommandLine.argc)).map { index in

@@ -1,6 +1,8 @@
 import Foundation
 import PGSecureCLI
 import PGSecureWizard
+import PGSecureWizardRuntime
+import Synchronization
 import TestSupport
 import Testing
 
@@ -57,20 +59,39 @@ struct CommandFlowTests {
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     }
 
-    @Test func theWizardsAnswerGoesToStdoutAfterItEnds() async {
-        let result = await pgsecure(["wizard", "host=db.example.com", "--emit", "env"]) { state, _, _ in
-            // The runner gets the state the command prepared: the string already went through the pipeline.
-            #expect(state.host.text == "db.example.com")
-            #expect(state.selectedOutput == .exports(.sh))
-            return WizardOutcome(output: "export PGHOST='db.example.com'\n", status: 0)
-        }
-        #expect(result.status == 0)
-        #expect(result.stdout == "export PGHOST='db.example.com'\n")
-        #expect(result.stderr.isEmpty)
+    /// The real loop in memory, the real tester against the lab: `--emit env` prints POSIX exports on stdout, whatever
+    /// output is highlighted when the person presses Enter.
+    @Test func wizardEmitPrintsTheKindItPromised() async throws {
+        let lab = try TLSLab.load()
+        let conninfo = "host=localhost port=\(lab.port("good")) user=\(lab.user) dbname=postgres sslrootcert=\(lab.rootCertificate)"
+        let log = FrameLog()
+        let script: [TestBackend.Step] = [
+            .waitFor("Where is the server?"), .key(.enter), .waitFor("Who connects?"), .key(.enter),
+            .waitFor("Which database?"), .key(.enter), .waitFor("How much should the connection prove?"), .key(.enter),
+            .waitFor("Which roots should vouch"), .key(.enter), .waitFor("✓ verified-full"), .key(.enter),
+            .waitFor("tested: ✓ verified-full"), .key(.down), .key(.down), .key(.down), .key(.enter),
+        ]
+        let result = await pgsecure(
+            ["wizard", conninfo, "--emit", "env"], environment: ["PGPASSWORD": lab.password],
+            wizard: inMemoryWizard(script, recording: log))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == """
+            export PGHOST='localhost'
+            export PGPORT='\(lab.port("good"))'
+            export PGUSER='\(lab.user)'
+            export PGDATABASE='postgres'
+            export PGSSLMODE='verify-full'
+            export PGSSLROOTCERT='\(lab.rootCertificate)'
+
+            """)
+        let frames = log.frames.withLock { $0 }
+        #expect(frames.count > 5)
+        #expect(!frames.contains { $0.text.contains(lab.password) }, "the password was drawn")
     }
 
     @Test func anInterruptedWizardKeepsItsStatusAndPrintsNothing() async {
-        let result = await pgsecure(["wizard"]) { _, _, _ in WizardOutcome(output: nil, status: 130) }
+        let script: [TestBackend.Step] = [.waitFor("Paste a connection string"), .key(.control("c"))]
+        let result = await pgsecure(["wizard"], wizard: inMemoryWizard(script))
         #expect(result.status == 130)
         #expect(result.stdout.isEmpty && result.stderr.isEmpty)
     }

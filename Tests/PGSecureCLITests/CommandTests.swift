@@ -58,7 +58,9 @@ struct CommandTests {
     @Test func snippetListNamesEveryClient() async throws {
         let result = await pgsecure(["snippet", "--list"])
         #expect(result.status == 0)
-        for client in ["psql", "psycopg2", "psycopg", "jdbc"] { #expect(result.stdout.contains(client)) }
+        // Each client starts its own line (a bare contains("psycopg") would also match "psycopg2").
+        let names = result.stdout.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) ?? "" }
+        #expect(names == ["psql", "psycopg2", "psycopg", "jdbc"])
     }
 
     @Test(arguments: ["psql", "psycopg2", "psycopg", "jdbc"])

@@ -1,6 +1,8 @@
 import Foundation
 import PGSecureCLI
 import PGSecureModel
+import PGSecureWizard
+import PGSecureWizardRuntime
 import Synchronization
 
 /// What one in-process run of a command left behind.
@@ -22,7 +24,7 @@ func pgsecure(
     let console = Console(
         environment: base, output: { streams.write($0, error: false) }, error: { streams.write($0 + "\n", error: true) },
         readSecretLine: { _ in streams.readLine() },
-        runWizard: wizard ?? { _, _, _ in throw NoTerminal() })
+        runWizard: wizard ?? { _, _, _, _ in throw NoTerminal() })
     let status = await Console.$current.withValue(console) { await PGSecureCommand.run(arguments: arguments) }
     let (stdout, stderr) = streams.captured
     return CommandRun(status: status, stdout: stdout, stderr: stderr)
@@ -71,4 +73,42 @@ func makeTemporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("pgsecure-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+}
+
+/// A wizard runner that plays `script` on the real loop in memory, with the real effects (tester, root files):
+/// the command under test cannot tell it from a terminal. The loop runs on a thread of its own, as on the terminal.
+func inMemoryWizard(_ script: [TestBackend.Step], recording log: FrameLog? = nil) -> Console.WizardRunner {
+    // Played once, by the one run this runner is made for.
+    nonisolated(unsafe) let script = script
+    return { state, environment, tester, inspectRootFile in
+        let backend = TestBackend(script: script)
+        let runner = EffectRunner(environment: environment, tester: tester, inspectRootFile: inspectRootFile)
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var exit = WizardExit(output: nil, status: -1)
+        nonisolated(unsafe) let handedOver = backend
+        Thread {
+            exit = WizardApp.run(state, on: handedOver, effects: runner).exit
+            done.signal()
+        }.start()
+        done.wait()
+        log?.frames.withLock { $0 = backend.frames }
+        if !backend.failures.isEmpty { throw ScriptFailure(description: backend.failures.joined(separator: "; ")) }
+        return exit
+    }
+}
+
+/// Every frame a wizard run drew, for asserting on what the person saw.
+final class FrameLog: Sendable {
+    let frames = Mutex<[Screen]>([])
+}
+
+struct ScriptFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+extension TestBackend.Step {
+    /// Waits for a frame whose text holds `text`.
+    static func waitFor(_ text: String, timeout: Double = 20) -> Self {
+        .waitFor(text, timeout: timeout) { $0.text.contains(text) }
+    }
 }

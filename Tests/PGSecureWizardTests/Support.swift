@@ -1,4 +1,5 @@
 import PGSecureModel
+import TestSupport
 @testable import PGSecureWizard
 
 /// A stand-in for libpq's parser: key=value pairs split on spaces; "bogus" fails with libpq's own words.
@@ -29,7 +30,6 @@ import PGSecureModel
     })
 }
 
-let labRoot = "/lab/root.crt"
 let debianBundle = RootCertificateCandidate(
     source: "Debian, Ubuntu", path: "/etc/ssl/certs/ca-certificates.crt", exists: true, isReadable: true,
     certificateCount: 146, containsISRGRootX1: true)
@@ -51,7 +51,7 @@ func makeContext(
 ) -> WizardContext {
     WizardContext(
         environment: environment, parseConnectionString: fakeParse,
-        rootCandidates: [debianBundle, certificateDirectory, missingBundle], inspectRootFile: fakeInspect,
+        rootCandidates: [debianBundle, certificateDirectory, missingBundle],
         libpqVersion: libpqVersion, emit: emit)
 }
 
@@ -77,18 +77,34 @@ extension Array where Element == Input {
 }
 
 /// Feeds keys through `update`, collecting every effect, and checking every intermediate screen with `check`.
+/// Root-file inspections are answered at once by `fakeInspect` (as a fast disk would) and not returned.
 @discardableResult
 func drive(
     _ state: inout WizardState, _ inputs: [Input], size: Size = standard, check: (Screen) -> Void = { _ in }
 ) -> [Effect] {
     var effects: [Effect] = []
-    for key in inputs.keys {
-        let (next, produced) = Wizard.update(state, .key(key))
+    var events = inputs.keys.map(WizardEvent.key)
+    while !events.isEmpty {
+        let event = events.removeFirst()
+        let (next, produced) = Wizard.update(state, event)
         state = next
-        effects += produced
-        check(Wizard.render(state, size))
+        for effect in produced {
+            if case .inspectRoot(let path) = effect {
+                events.insert(.rootInspected(fakeInspect(path)), at: 0)
+            } else {
+                effects.append(effect)
+            }
+        }
+        if case .key = event { check(Wizard.render(state, size)) }
     }
     return effects
+}
+
+/// A new state as `init` leaves it, with the root inspection it asks for (PGSSLROOTCERT) answered.
+func started(_ state: WizardState) -> WizardState {
+    var (state, effects) = Wizard.start(state)
+    for case .inspectRoot(let path) in effects { state = Wizard.update(state, .rootInspected(fakeInspect(path))).0 }
+    return state
 }
 
 /// The state after a complete, valid walk up to the review step (test started, not finished).
@@ -103,53 +119,4 @@ func walkToReview(password: String = secret, root: String = labRoot) -> (WizardS
         .text(root), .key(.enter),
     ])
     return (state, effects)
-}
-
-let now: Int64 = 1_790_000_000
-
-func verifiedReport() -> Report {
-    Report(ConnectionEvidence(
-        target: TestTarget(host: "db.example.com", port: 5432, user: "alex", dbname: "app", sslmode: .verifyFull, rootFile: labRoot),
-        connected: true, sslInUse: true, tls: TLSFacts(protocol: "TLSv1.3", cipher: "TLS_AES_256_GCM_SHA384", bits: 256),
-        serverVersion: "15.18 (Debian 15.18-0+deb12u1)", reachedUser: "alex", reachedDatabase: "app",
-        chainCheck: ChainCheck(
-            presented: [CertificateFacts(subject: "CN=db.example.com", issuer: "CN=lab intermediate", san: ["DNS:db.example.com"], notBefore: now - 86_400, notAfter: now + 90 * 86_400, sha256: "AA:BB")],
-            rootFile: labRoot, verifyError: 0, verifyErrorText: "ok", verifiedPath: [], hostName: "db.example.com", hostMatches: true),
-        now: now))
-}
-
-func failedReport(_ libpqMessage: String) -> Report {
-    Report(ConnectionEvidence(
-        target: TestTarget(host: "db.example.com", port: 5432, user: "alex", dbname: "app", sslmode: .verifyFull, rootFile: labRoot),
-        connected: false, libpqMessage: libpqMessage, now: now))
-}
-
-extension Screen {
-    /// The screen's text with line breaks removed, for strings the layout may wrap.
-    /// Body rows are taken right of the sidebar and joined with spaces, undoing the word wrap.
-    var joinedText: String {
-        (0..<size.height).map { row -> String in
-            let inBody = size.width > 22 && rows[row][22].text == "│"
-            let cells = inBody ? rows[row][23...] : rows[row][...]
-            return cells.map(\.text).joined().trimmingCharacters(in: " ")
-        }.filter { !$0.isEmpty }.joined(separator: " ")
-    }
-
-    /// The lines of the outputs preview box (after "┃ "), joined: the output as the user sees it.
-    var previewText: String {
-        (0..<size.height).compactMap { row -> String? in
-            let text = line(row)
-            guard let bar = text.firstIndex(of: "┃") else { return nil }
-            return String(text[text.index(after: bar)...].dropFirst())
-        }.joined()
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        var text = Substring(self)
-        while text.first == set { text.removeFirst() }
-        while text.last == set { text.removeLast() }
-        return String(text)
-    }
 }

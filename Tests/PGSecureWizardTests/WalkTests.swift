@@ -1,5 +1,6 @@
 import PGSecureModel
 import Testing
+import TestSupport
 @testable import PGSecureWizard
 
 @Suite("Wizard walk: every step through update and render")
@@ -219,22 +220,23 @@ struct WalkTests {
         let expectedRoot = offersSystem ? systemRootCertificate : debianBundle.path
         #expect(state.selectedRootCertificate == expectedRoot)
         #expect(screen.text.contains("▸ " + (offersSystem ? "system" : debianBundle.path)))
-        let expected = ConnectionSettings(endpoints: [Endpoint(host: "h")], sslmode: .verifyFull, sslrootcert: expectedRoot)
-        #expect((try? state.preview.get()) == expected.uri)
+        let expectedURI = "postgresql://h/?sslmode=verify-full&sslrootcert=" + (offersSystem ? "system" : "%2Fetc%2Fssl%2Fcerts%2Fca-certificates.crt")
+        #expect((try? state.preview.get()) == expectedURI)
     }
 
     @Test("PGSSLROOTCERT preselects its file over the default root; the preview and the test use it", arguments: [
-        (labRoot, Int32(150_018)), (labRoot, Int32(160_004)), (debianBundle.path, Int32(160_004)),
+        (labRoot, Int32(150_018), "%2Flab%2Froot.crt"), (labRoot, Int32(160_004), "%2Flab%2Froot.crt"),
+        (debianBundle.path, Int32(160_004), "%2Fetc%2Fssl%2Fcerts%2Fca-certificates.crt"),
     ])
-    func environmentRoot(root: String, version: Int32) {
-        var state = WizardState(context: makeContext(environment: ["PGSSLROOTCERT": root], libpqVersion: version))
+    func environmentRoot(root: String, version: Int32, encodedRoot: String) {
+        var state = started(WizardState(context: makeContext(environment: ["PGSSLROOTCERT": root], libpqVersion: version)))
         #expect(state.prefilledFromEnvironment == ["PGSSLROOTCERT"])
         #expect(state.selectedRootCertificate == root)
         drive(&state, [.key(.enter), .text("h"), .key(.enter), .key(.enter), .key(.enter), .key(.enter)])
         #expect(state.step == .rootCertificate)
         #expect(state.selectedRootCertificate == root)
         let expected = ConnectionSettings(endpoints: [Endpoint(host: "h")], sslmode: .verifyFull, sslrootcert: root)
-        #expect((try? state.preview.get()) == expected.uri)
+        #expect((try? state.preview.get()) == "postgresql://h/?sslmode=verify-full&sslrootcert=" + encodedRoot)
         let effects = drive(&state, [.key(.enter)])
         #expect(state.step == .review)
         #expect(effects == [.runTest(id: 1, expected)])
@@ -248,9 +250,13 @@ struct WalkTests {
         drive(&state, [.key(.enter), .text("h"), .key(.enter), .key(.enter), .key(.enter), .key(.enter), .text(path)])
         #expect(state.selectedRootChoice == .custom)
         #expect(Wizard.render(state, standard).text.contains(problem))
+        let before = state
         let effects = drive(&state, [.key(.enter)])
         #expect(effects.isEmpty)
-        #expect(state.step == .rootCertificate)
+        var refused = before
+        refused.rootError = before.customRootCheck?.problem
+        #expect(state == refused)
+        #expect(state.rootError?.contains(problem) == true)
     }
 
     @Test("Root certificate: a directory bundle cannot be chosen")
@@ -333,7 +339,11 @@ struct WalkTests {
         var (state, _) = walkToReview()
         drive(&state, [.key(.escape)])
         #expect(state.step == .rootCertificate)
-        state = Wizard.update(state, .testFinished(id: 1, verifiedReport())).0
+        let left = state
+        let (late, lateEffects) = Wizard.update(state, .testFinished(id: 1, verifiedReport()))
+        #expect(late == left)
+        #expect(lateEffects == [])
+        state = late
         #expect(state.test == .notRun)
         let effects = drive(&state, [.key(.enter)])
         #expect(effects.count == 1)
@@ -387,7 +397,11 @@ struct WalkTests {
     func everyStepAtBothSizes() {
         var (state, _) = walkToReview()
         state = Wizard.update(state, .testFinished(id: 1, verifiedReport())).0
-        #expect(Wizard.update(state, .resized(small)).1.isEmpty)
+        let (resized, effects) = Wizard.update(state, .resized(small))
+        #expect(effects.isEmpty)
+        var expected = state
+        expected.terminalSize = small
+        #expect(resized == expected)
         for step in Step.allCases {
             state.step = step
             for size in [standard, small] {

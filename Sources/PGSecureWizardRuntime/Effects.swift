@@ -5,6 +5,7 @@ import Darwin
 #endif
 import PGSecureWizard
 
+/// OSC 52 for the terminal, and the clipboard helper programs found on PATH.
 enum Clipboard {
     /// `ESC ] 52 ; c ; <base64> BEL`: the terminal (or tmux with set-clipboard on) puts it on the clipboard.
     static func osc52(_ text: String) -> [UInt8] {
@@ -163,17 +164,20 @@ enum FileWriter {
 }
 
 /// PGSECURE_BENCH_TIMINGS=FILE: append `first_frame_ms` (from PGSECURE_BENCH_LAUNCH_NS, a CLOCK_REALTIME stamp
-/// taken just before exec, else from process start) and `repaint_ms` per key batch. Off when unset.
-final class BenchTimings {
+/// taken just before exec, else from process start), `repaint_ms` per key batch, and `test_shown_ms` (from the
+/// moment a finished connection test is posted to the moment the frame showing it is drawn). Off when unset.
+public final class BenchTimings: Sendable {
     private let file: String?
     private let launch: UInt64?
 
-    init(environment: [String: String]) {
+    public static let off = BenchTimings(environment: [:])
+
+    public init(environment: [String: String]) {
         file = environment["PGSECURE_BENCH_TIMINGS"].flatMap { $0.isEmpty ? nil : $0 }
         launch = environment["PGSECURE_BENCH_LAUNCH_NS"].flatMap { UInt64($0) }
     }
 
-    static func now(_ clock: clockid_t = CLOCK_MONOTONIC) -> UInt64 {
+    public static func now(_ clock: clockid_t = CLOCK_MONOTONIC) -> UInt64 {
         var spec = timespec()
         clock_gettime(clock, &spec)
         return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
@@ -192,9 +196,10 @@ final class BenchTimings {
         append("first_frame_ms \(milliseconds(elapsed))")
     }
 
-    func repaint(since start: UInt64) {
+    /// `name` with the milliseconds from `start` (a `now()` stamp) to now.
+    func record(_ name: String, since start: UInt64) {
         guard file != nil else { return }
-        append("repaint_ms \(milliseconds(Self.now() - start))")
+        append(name + " " + milliseconds(Self.now() - start))
     }
 
     private func milliseconds(_ nanoseconds: UInt64) -> String {
