@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CNcurses
+import CResizeWake
 import PGSecureModel
 import PGSecureWizard
 import PGSecureWizardRuntime
@@ -96,6 +97,7 @@ final class Terminal: TerminalBackend {
             init_pair(4, Int16(COLOR_RED), -1)
         }
         CrashRestore.install()
+        ResizeWake.install()
     }
 
     var size: Size { Size(width: Int(pgs_columns()), height: Int(pgs_rows())) }
@@ -162,6 +164,11 @@ final class Terminal: TerminalBackend {
         }
         let ready = poll(&descriptors, nfds_t(descriptors.count), timeout ?? -1)
         if SignalFlag.received != 0 { return .signal(SignalFlag.received) }
+        if descriptors[2].revents & Int16(POLLIN) != 0 {
+            // Only a resize writes to the signal pipe without setting the flag: curses has KEY_RESIZE for us now.
+            SignalFlag.pipe.drain()
+            return readKey(timeout: 0)
+        }
         // Interrupted (SIGWINCH): curses turns it into KEY_RESIZE.
         guard ready > 0 else { return ready < 0 ? readKey(timeout: 0) : nil }
         let terminalEvents = Int32(descriptors[0].revents)
@@ -199,6 +206,7 @@ final class Terminal: TerminalBackend {
     func restore() {
         guard isOpen else { return }
         isOpen = false
+        ResizeWake.uninstall()
         curs_set(1)
         endwin()
         delscreen(screen)
@@ -287,6 +295,14 @@ enum CrashRestore {
     static func uninstall() {
         for signal in crashSignals { sigaction(signal, previous + Int(signal), nil) }
     }
+}
+
+/// A resize must not wait for the next key. curses' SIGWINCH handler only marks the resize, and curses reports it
+/// (KEY_RESIZE) when it next reads: a SIGWINCH that lands while the loop draws, or on another thread, would leave the
+/// wait asleep. The handler in CResizeWake runs curses' own, then writes to the signal pipe the wait watches.
+enum ResizeWake {
+    static func install() { pgs_install_resize_wake(SignalFlag.pipe.writeDescriptor) }
+    static func uninstall() { pgs_uninstall_resize_wake() }
 }
 
 /// SIGTERM, SIGHUP, SIGINT and SIGQUIT set a flag and write to a self-pipe (both async-signal-safe); the backend's
