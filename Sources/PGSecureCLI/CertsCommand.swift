@@ -27,7 +27,7 @@ struct CertsCommand: ParsableCommand {
             candidates: candidates)
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             encoder.keyEncodingStrategy = .convertToSnakeCase
             Console.current.output(String(decoding: try encoder.encode(listing), as: UTF8.self) + "\n")
         } else {

@@ -15,7 +15,15 @@ struct ConnectionOptions: ParsableArguments {
     var sslmode: String?
     @Option(help: ArgumentHelp("Root certificate file, or `system` (libpq >= 16).", valueName: "path|system"))
     var sslrootcert: String?
-    @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
+    @Option(help: ArgumentHelp("Client certificate file (PEM), for servers that ask for one.", valueName: "path"))
+    var sslcert: String?
+    @Option(help: ArgumentHelp("The client certificate's private key file (0600).", valueName: "path")) var sslkey: String?
+    @Flag(help: "Read the password from the first line of standard input (a prompt without echo on a terminal).")
+    var passwordStdin = false
+    @Flag(help: "Read the client key's passphrase from standard input (the next line after the password, if both).")
+    var sslpasswordStdin = false
+    @Flag(help: "Say on stderr where each value came from (string, option, service file, PG* variable, pgsecure).")
+    var explain = false
     @Flag(help: "Write the password into the output (default: left out; PGPASSWORD or ~/.pgpass supply it).")
     var includePassword = false
     @Flag(name: .shortAndLong, help: "Do not explain changes and warnings on stderr.") var quiet = false
@@ -25,10 +33,13 @@ struct ConnectionOptions: ParsableArguments {
         var fields: [LibpqOption] = []
         let given: [(String, String?)] = [
             ("host", host), ("port", port), ("user", user), ("dbname", dbname), ("sslmode", sslmode),
-            ("sslrootcert", sslrootcert),
+            ("sslrootcert", sslrootcert), ("sslcert", sslcert), ("sslkey", sslkey),
         ]
         for case let (keyword, value?) in given { fields.append(LibpqOption(keyword, value)) }
-        if passwordStdin { fields.append(LibpqOption("password", try Self.readPasswordLine())) }
+        if passwordStdin { fields.append(LibpqOption("password", try Self.readSecret("password-stdin", prompt: "Password: "))) }
+        if sslpasswordStdin {
+            fields.append(LibpqOption("sslpassword", try Self.readSecret("sslpassword-stdin", prompt: "Client key passphrase: ")))
+        }
         return ConnectionRequest(
             connectionString: connectionString, fields: fields, sslmodeIsExplicit: sslmode != nil,
             keepsSecrets: keepsSecrets ?? includePassword)
@@ -40,22 +51,35 @@ struct ConnectionOptions: ParsableArguments {
         try ConnectionResolver.resolve(request(keepsSecrets: keepsSecrets), in: .libpq(environment: Console.current.environment))
     }
 
-    /// Notices and warnings on stderr, unless --quiet; a file name or value in them cannot drive the terminal.
-    func announce(_ notices: [Notice], outputWarnings: [String] = []) {
-        guard !quiet else { return }
-        let lines = notices.map { ($0.isWarning ? "warning: " : "") + $0.message } + outputWarnings.map { "warning: " + $0 }
+    /// Notices and warnings on stderr, unless --quiet (and, with --explain, where each value came from); a file
+    /// name or value in them cannot drive the terminal.
+    func announce(_ resolution: Resolution, outputWarnings: [String] = []) {
+        var lines: [String] = []
+        if explain {
+            for option in resolution.settings.options {
+                lines.append("explain: \(option.keyword) from \(resolution.sources[option.keyword]?.description ?? "the connection string")")
+            }
+            if let source = resolution.sources["password"], resolution.settings.password == nil {
+                lines.append("explain: password from \(source.description)")
+            }
+        }
+        if !quiet {
+            lines += resolution.notices.map { ($0.isWarning ? "warning: " : "") + $0.message }
+            lines += outputWarnings.map { "warning: " + $0 }
+        }
         for line in lines { Console.current.error("pgsecure: " + TerminalText.escaped(line)) }
     }
 
-    static func readPasswordLine() throws(InputError) -> String {
-        guard let line = Console.current.readSecretLine("Password: ") else {
-            throw InputError(field: "password-stdin", problem: "standard input was empty", fix: "pipe the password in, e.g. `printf '%s\\n' \"$PW\" | pgsecure ...`")
+    /// One line of standard input (a prompt without echo on a terminal); refused when it would not come back as
+    /// given. The value is never repeated.
+    static func readSecret(_ field: String, prompt: String) throws(InputError) -> String {
+        guard let line = Console.current.readSecretLine(prompt) else {
+            throw InputError(field: field, problem: "standard input was empty", fix: "pipe it in, e.g. `printf '%s\\n' \"$PW\" | pgsecure ...`")
         }
-        // Bytes that would not come back as typed are refused, never replaced (the value is not repeated).
-        guard let password = String(validating: line, as: UTF8.self) else {
-            throw InputError(field: "password-stdin", problem: "is not valid UTF-8 text", fix: "give the password as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)")
+        guard let text = String(validating: line, as: UTF8.self) else {
+            throw InputError(field: field, problem: "is not valid UTF-8 text", fix: "give it as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)")
         }
-        return password
+        return text
     }
 }
 
@@ -64,7 +88,8 @@ extension ResolutionContext {
     static func libpq(environment: [String: String]) -> ResolutionContext {
         ResolutionContext(
             environment: environment, libpqVersion: LibPQ.version,
-            parse: { text throws(InputError) in try LibPQ.parse(text) },
+            parse: { text throws(InputError) in try LibPQ.parse(text) }, knownKeywords: LibPQ.knownKeywords,
+            files: .onDisk(environment: environment),
             rootFileProblem: { RootCertificateStore.inspect(path: $0, source: "sslrootcert").problem },
             defaultRootCertificate: { RootCertificateStore.defaultRoot(environment: environment, libpqVersion: LibPQ.version) })
     }

@@ -8,7 +8,7 @@ struct URLCommand: ParsableCommand {
 
     func run() throws {
         let resolved = try connection.resolve()
-        connection.announce(resolved.notices)
+        connection.announce(resolved)
         Console.current.write(resolved.settings.uri + "\n", holdingSecret: resolved.settings.carriesSecret)
     }
 }
@@ -20,7 +20,7 @@ struct ConninfoCommand: ParsableCommand {
 
     func run() throws {
         let resolved = try connection.resolve()
-        connection.announce(resolved.notices)
+        connection.announce(resolved)
         Console.current.write(resolved.settings.conninfo + "\n", holdingSecret: resolved.settings.carriesSecret)
     }
 }
@@ -37,7 +37,7 @@ struct EnvCommand: ParsableCommand {
     func run() throws {
         let resolved = try connection.resolve()
         let exports = resolved.settings.exports(for: shell)
-        connection.announce(resolved.notices, outputWarnings: exports.warnings)
+        connection.announce(resolved, outputWarnings: exports.warnings)
         Console.current.write(exports.text, holdingSecret: resolved.settings.carriesSecret)
     }
 }
@@ -66,7 +66,7 @@ struct SnippetCommand: ParsableCommand {
         }
         let resolved = try connection.resolve()
         let snippet = try resolved.settings.snippet(for: client)
-        connection.announce(resolved.notices, outputWarnings: snippet.warnings)
+        connection.announce(resolved, outputWarnings: snippet.warnings)
         Console.current.write(snippet.text, holdingSecret: resolved.settings.carriesSecret)
     }
 }

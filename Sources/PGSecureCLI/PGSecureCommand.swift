@@ -1,4 +1,5 @@
 import ArgumentParser
+import PGSecureLibPQ
 import PGSecureModel
 
 public struct PGSecureCommand: AsyncParsableCommand {
@@ -16,11 +17,18 @@ public struct PGSecureCommand: AsyncParsableCommand {
         defaultSubcommand: WizardCommand.self
     )
 
+    /// pgsecure's own version; `--version` adds this machine's libpq.
+    public static let version = "0.4.0"
+
     public init() {}
 
     /// Parses `arguments` (without the program name), runs the command on `Console.current`, and returns the exit
     /// status: 0 done (help included, on stdout), 1 a failed `test`, 2 bad input with one line on stderr.
     public static func run(arguments: [String]) async -> Int32 {
+        if arguments == ["--version"] || arguments == ["-V"] {
+            Console.current.output("pgsecure \(version) (libpq \(LibPQ.versionText))\n")
+            return 0
+        }
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -53,7 +61,10 @@ public struct PGSecureCommand: AsyncParsableCommand {
     /// One line on stderr, already escaped for the terminal. The argument parser quotes what it rejects, and a
     /// misplaced connection string carries its password: no secret from the command line is repeated.
     static func fail(_ line: String, arguments: [String]) -> Int32 {
-        Console.current.error("pgsecure: " + SecretRedaction.redact(line, arguments: arguments))
+        let redacted = SecretRedaction.redact(line, arguments: arguments)
+        Console.current.error("pgsecure: " + redacted)
+        // A script that asked for JSON gets JSON, even for bad input.
+        if arguments.contains("--json") { Console.current.output(BadInputJSON.render(redacted, forTest: arguments.contains("test"))) }
         return 2
     }
 }

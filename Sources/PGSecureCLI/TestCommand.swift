@@ -22,14 +22,19 @@ struct TestCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard timeout > 0, timeout <= 3600 else {
-            throw ValidationError("--timeout must be between 0 and 3600 seconds")
+            throw ValidationError("--timeout must be more than 0 and at most 3600 seconds")
         }
     }
 
     func run() async throws {
         let resolved = try connection.resolve(keepsSecrets: true)
-        connection.announce(resolved.notices)
-        let report = await ConnectionTester.test(resolved.settings, timeout: timeout, environment: Console.current.environment)
+        connection.announce(resolved)
+        var settings = resolved.settings
+        // The password file pgsecure found is the one libpq must read, whatever HOME libpq itself would see.
+        if case .passwordFile(let path, _) = resolved.sources["password"], settings.otherOptions["passfile"] == nil {
+            settings.otherOptions.append(LibpqOption("passfile", path))
+        }
+        let report = await ConnectionTester.test(settings, timeout: timeout, environment: Console.current.environment)
         Console.current.output(json ? report.json : report.text)
         if !report.connected { throw ExitCode(1) }
     }

@@ -31,12 +31,14 @@ struct WizardCommand: ParsableCommand {
     func run() throws {
         let console = Console.current
         let environment = console.environment
+        let files = LocalFiles.onDisk(environment: environment)
         let context = WizardContext(
             environment: environment,
             parseConnectionString: { text in Result { () throws(InputError) in try LibPQ.parse(text) } },
             rootCandidates: RootCertificateStore.discover(environment: environment),
             libpqVersion: LibPQ.version,
-            emit: emit.flatMap(OutputKind.init(emitName:)))
+            emit: emit.flatMap(OutputKind.init(emitName:)),
+            files: files.snapshot(of: files.libpqPaths(environment: environment)), knownKeywords: LibPQ.knownKeywords)
         let state = WizardState(context: context, connectionString: connectionString)
         let outcome: WizardExit
         do {

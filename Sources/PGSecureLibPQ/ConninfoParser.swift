@@ -50,7 +50,7 @@ public enum LibPQ {
     }
 
     /// Every keyword this libpq accepts, and the newer ones pgsecure knows of (so `sslnegotiation` stays visible).
-    static let knownKeywords: Set<String> = {
+    public static let knownKeywords: Set<String> = {
         var keywords = Set(LibpqEnvironment.variables.map(\.keyword))
         guard let defaults = PQconndefaults() else { return keywords }
         defer { PQconninfoFree(defaults) }

@@ -558,7 +558,7 @@ extension WizardContext {
         let version = libpqVersion
         return ResolutionContext(
             environment: environment, libpqVersion: libpqVersion,
-            parse: { text throws(InputError) in try parse(text).get() },
+            parse: { text throws(InputError) in try parse(text).get() }, knownKeywords: knownKeywords, files: files,
             // The root certificate step checks a chosen file itself, before it lets the person on.
             rootFileProblem: nil,
             defaultRootCertificate: { RootCertificateChoice.preferred(libpqVersion: version, candidates: candidates) })

@@ -36,18 +36,25 @@ public struct WizardContext: Sendable, Equatable {
     public var libpqVersion: Int32
     /// The output `--emit` asked for; preselected on the outputs step and printed on finishing.
     public var emit: OutputKind?
+    /// libpq's files (service files, the password file, ~/.postgresql) as read once at start: update never reads.
+    public var files: LocalFiles
+    /// Every keyword this libpq knows (for service files).
+    public var knownKeywords: Set<String>
 
     public init(
         environment: [String: String] = [:],
         parseConnectionString: @escaping @Sendable (String) -> Result<[LibpqOption], InputError>,
         rootCandidates: [RootCertificateCandidate] = [],
-        libpqVersion: Int32, emit: OutputKind? = nil
+        libpqVersion: Int32, emit: OutputKind? = nil, files: LocalFiles = .none,
+        knownKeywords: Set<String> = Set(LibpqEnvironment.variables.map(\.keyword))
     ) {
         self.environment = environment
         self.parseConnectionString = parseConnectionString
         self.rootCandidates = rootCandidates
         self.libpqVersion = libpqVersion
         self.emit = emit
+        self.files = files
+        self.knownKeywords = knownKeywords
     }
 
     /// Contexts are equal when they hold the same data; the parser is one function for a whole run.

@@ -16,22 +16,54 @@ public enum Notice: Hashable, Sendable {
     /// The password (or sslpassword) was left out of the output.
     case secretsOmitted
 
+    // What was pasted, as it was meant.
+    /// Surrounding white space or a newline was removed from this field.
+    case trimmed(field: String)
+    /// A URI's user:password held an unencoded `@` or `/`: read up to the last `@` and written encoded.
+    case uriUserInfoEncoded
+    /// Another kind of address was converted (a JDBC URL, a web address); what could not be carried is named.
+    case converted(from: String, dropped: [String])
+    case hostPortSplit(host: String, port: String)
+    case madeAbsolute(keyword: String, path: String)
+
+    // libpq's own files and defaults.
+    /// The settings of a service (pg_service.conf) were written out in full.
+    case serviceExpanded(name: String, file: String)
+    /// A root file libpq skips in this mode (missing, unreadable), or that does not matter (disable).
+    case rootFileIgnored(path: String, problem: String, mode: SSLMode)
+    /// A mode that does not verify, but a root file is there: libpq checks the chain (like verify-ca), never the host.
+    case chainCheckedWithoutHostName(mode: SSLMode, rootFile: String)
+    /// libpq sends this client certificate by default (~/.postgresql/postgresql.crt).
+    case clientCertificateDefault(path: String)
+    /// The password will come from this line of the password file (never shown).
+    case passwordFromFile(path: String, line: Int)
+    /// libpq will not read the password file.
+    case passwordFileIgnored(path: String, problem: String)
+    /// Every host is a Unix socket: libpq uses no TLS there, and none is needed.
+    case localSocket
+
     /// What the notice is about, so a front end can show it where it belongs.
-    public enum Topic: Sendable { case sslmode, rootCertificate, secrets }
+    public enum Topic: Sendable { case input, sslmode, rootCertificate, secrets, libpqFiles }
 
     public var topic: Topic {
         switch self {
-        case .sslmodeDefaulted, .sslmodeUpgraded, .weakSSLModeKept: .sslmode
-        case .rootCertificateChosen, .noRootCertificateFound, .systemRootsUnsupported: .rootCertificate
-        case .secretsOmitted: .secrets
+        case .sslmodeDefaulted, .sslmodeUpgraded, .weakSSLModeKept, .chainCheckedWithoutHostName, .localSocket: .sslmode
+        case .rootCertificateChosen, .noRootCertificateFound, .systemRootsUnsupported, .rootFileIgnored: .rootCertificate
+        case .secretsOmitted, .passwordFromFile, .passwordFileIgnored: .secrets
+        case .trimmed, .uriUserInfoEncoded, .converted, .hostPortSplit, .madeAbsolute: .input
+        case .serviceExpanded, .clientCertificateDefault: .libpqFiles
         }
     }
 
-    /// Whether the result is less safe than pgsecure's default, or may not work.
+    /// Whether the result is less safe than pgsecure's default, or may not work as the person thinks.
     public var isWarning: Bool {
         switch self {
-        case .weakSSLModeKept, .noRootCertificateFound, .systemRootsUnsupported: true
-        case .sslmodeDefaulted, .sslmodeUpgraded, .rootCertificateChosen, .secretsOmitted: false
+        case .weakSSLModeKept, .noRootCertificateFound, .systemRootsUnsupported, .uriUserInfoEncoded, .rootFileIgnored,
+            .chainCheckedWithoutHostName, .passwordFileIgnored:
+            true
+        case .sslmodeDefaulted, .sslmodeUpgraded, .rootCertificateChosen, .secretsOmitted, .trimmed, .converted,
+            .hostPortSplit, .madeAbsolute, .serviceExpanded, .clientCertificateDefault, .passwordFromFile, .localSocket:
+            false
         }
     }
 
@@ -54,6 +86,32 @@ public enum Notice: Hashable, Sendable {
             "sslrootcert=system needs libpq 16 or newer; this machine's libpq \(version) reads it as a file name"
         case .secretsOmitted:
             "password: left out of the output (libpq reads PGPASSWORD or ~/.pgpass); pass --include-password to write it"
+        case .trimmed(let field):
+            "\(field): removed the white space or line break around it"
+        case .uriUserInfoEncoded:
+            "connection string: the password held an unencoded @ or /, which libpq would have read as part of the host; read it up to the last @ and percent-encoded it (@ is %40, / is %2F)"
+        case .converted(let from, let dropped):
+            "connection string: converted \(from) to libpq's form" + (dropped.isEmpty ? "" : "; left out: " + dropped.joined(separator: ", "))
+        case .hostPortSplit(let host, let port):
+            "host: \(host):\(port) split into host \(host) and port \(port)"
+        case .madeAbsolute(let keyword, let path):
+            "\(keyword): a relative file name depends on where the program runs; using \(path)"
+        case .serviceExpanded(let name, let file):
+            "service \(name): its settings from \(file) are written out in full"
+        case .rootFileIgnored(let path, let problem, let mode):
+            mode == .disable
+                ? "sslrootcert \(path) is not used with sslmode=disable (\(problem))"
+                : "sslrootcert: \(problem); libpq skips a missing or unreadable root file with sslmode=\(mode.rawValue), so nothing is verified (\(path))"
+        case .chainCheckedWithoutHostName(let mode, let rootFile):
+            "sslmode=\(mode.rawValue) with a root file (\(rootFile)): libpq checks the certificate chain like verify-ca, but never the host name\(mode.mayFallBackToPlaintext ? ", and may still fall back to plain text" : ""); use verify-full"
+        case .clientCertificateDefault(let path):
+            "sslcert: libpq sends \(path) (its default client certificate) when the server asks for one"
+        case .passwordFromFile(let path, let line):
+            "password: from \(path), line \(line)"
+        case .passwordFileIgnored(let path, let problem):
+            "password file \(path) \(problem)"
+        case .localSocket:
+            "host is a Unix socket: libpq uses no TLS there (sslmode does not apply), and the data never leaves this machine"
         }
     }
 }

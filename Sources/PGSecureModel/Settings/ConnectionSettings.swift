@@ -9,6 +9,9 @@ public struct Endpoint: Hashable, Sendable {
     }
 
     public var isIPAddress: Bool { IPAddress.isLiteral(host) }
+
+    /// libpq's is_unixsock_path: an absolute directory, or `@` for Linux's abstract namespace.
+    public var isSocket: Bool { host.hasPrefix("/") || host.hasPrefix("@") }
 }
 
 /// Everything needed to connect: the fields people set, plus any other libpq keyword carried through unchanged.

@@ -1,0 +1,43 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What `--json` prints for bad input: scripts parse stdout whatever happened. `test` answers in its report's shape
+/// (connected, verdict, diagnosis), with `root-cert-missing` for an unusable root file and `bad-input` otherwise.
+enum BadInputJSON {
+    struct TestShape: Encodable {
+        struct Diagnosis: Encodable {
+            let code: String
+            let summary: String
+            let fix: String
+        }
+
+        let connected = false
+        let verdict = "failed"
+        let diagnosis: Diagnosis
+    }
+
+    struct ErrorShape: Encodable {
+        struct Error: Encodable {
+            let code: String
+            let message: String
+        }
+
+        let error: Error
+    }
+
+    /// `line` is the one-line message already said on stderr ("field: problem — fix").
+    static func render(_ line: String, forTest: Bool) -> String {
+        let code = line.hasPrefix("sslrootcert:") ? "root-cert-missing" : "bad-input"
+        let parts = line.split(separator: " — ", maxSplits: 1).map(String.init)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data: Data? =
+            forTest
+            ? try? encoder.encode(TestShape(diagnosis: .init(code: code, summary: parts[0], fix: parts.count > 1 ? parts[1] : "")))
+            : try? encoder.encode(ErrorShape(error: .init(code: code, message: line)))
+        return data.map { String(decoding: $0, as: UTF8.self) + "\n" } ?? ""
+    }
+}

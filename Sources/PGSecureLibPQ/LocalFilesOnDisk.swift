@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PGSecureModel
+
+extension LocalFiles {
+    /// libpq's files as they are on this machine: `stat` and reads, each when asked.
+    public static func onDisk(environment: [String: String]) -> LocalFiles {
+        LocalFiles(
+            home: homeDirectory(environment: environment), currentDirectory: currentDirectory(),
+            userName: getpwuid(geteuid()).flatMap { $0.pointee.pw_name }.map { String(cString: $0) },
+            systemConfigurationDirectory: "/etc/postgresql-common",
+            facts: { path in
+                var status = stat()
+                guard stat(path, &status) == 0 else { return nil }
+                return Facts(
+                    isRegularFile: status.st_mode & S_IFMT == S_IFREG, mode: Int(status.st_mode & 0o777),
+                    isOwnedByCurrentUser: status.st_uid == geteuid(), isOwnedByRoot: status.st_uid == 0)
+            },
+            contents: readText)
+    }
+
+    /// libpq's choice: $HOME, else the password database.
+    public static func homeDirectory(environment: [String: String]) -> String? {
+        if let home = environment["HOME"], !home.isEmpty { return home }
+        guard let entry = getpwuid(geteuid()), let directory = entry.pointee.pw_dir else { return nil }
+        return String(cString: directory)
+    }
+
+    static func currentDirectory() -> String? {
+        guard let path = getcwd(nil, 0) else { return nil }
+        defer { free(path) }
+        return String(cString: path)
+    }
+
+    /// A small text file, whole; nil when it cannot be read (or is not text).
+    static func readText(_ path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count == 0 { break }
+            bytes += buffer.prefix(count)
+            if bytes.count > 16 << 20 { return nil }  // not a configuration file
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,86 @@
+/// libpq's password file (~/.pgpass or PGPASSFILE), read as libpq 15 reads it (fe-connect.c, passwordFromFile and
+/// pwdfMatchesString): `host:port:database:user:password` lines; a field of exactly `*` matches anything; `\` escapes.
+public enum PasswordFile {
+    /// The socket directory libpq was built with; a socket host there is "localhost" to the password file.
+    public static let defaultSocketDirectory = "/var/run/postgresql"
+
+    /// The file libpq would read: the passfile keyword (PGPASSFILE folds into it), else ~/.pgpass.
+    public static func path(passfile: String?, files: LocalFiles) -> String? {
+        passfile ?? files.home.map { $0 + "/.pgpass" }
+    }
+
+    /// Why libpq would not read this file (nil: it would). libpq skips a file with group or world access.
+    public static func problem(_ facts: LocalFiles.Facts) -> String? {
+        if !facts.isRegularFile { return "is not a plain file, so libpq ignores it" }
+        if facts.mode & 0o077 != 0 {
+            return "has group or world access (mode \(String(facts.mode, radix: 8))), so libpq ignores it; chmod 600 it"
+        }
+        return nil
+    }
+
+    /// The host, as the password file sees it: "localhost" for no host or the default socket directory.
+    public static func lookupHost(_ host: String?) -> String {
+        guard let host, !host.isEmpty, host != defaultSocketDirectory else { return "localhost" }
+        return host
+    }
+
+    /// The first line matching this connection (1-based) and its password; libpq stops at the first match, and an
+    /// empty password there counts as none.
+    public static func match(
+        in text: String, host: String, port: String, database: String, user: String
+    ) -> (line: Int, password: String)? {
+        let lines = Array(text.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        for (index, raw) in lines.enumerated() {
+            var line = raw
+            while let last = line.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: "\n") { line = line.dropLast() }
+            guard !line.isEmpty, line.first != UInt8(ascii: "#") else { continue }
+            var rest: ArraySlice<UInt8>? = line
+            for token in [host, port, database, user] { rest = rest.flatMap { matchField($0, Array(token.utf8)) } }
+            guard let passwordField = rest else { continue }
+            return (index + 1, unescapedPassword(passwordField))
+        }
+        return nil
+    }
+
+    /// libpq's pwdfMatchesString: the rest of the line after a field equal to `token`, or nil.
+    static func matchField(_ buffer: ArraySlice<UInt8>, _ token: [UInt8]) -> ArraySlice<UInt8>? {
+        let colon = UInt8(ascii: ":")
+        var index = buffer.startIndex
+        if buffer.count >= 2, buffer[index] == UInt8(ascii: "*"), buffer[index + 1] == colon { return buffer[(index + 2)...] }
+        var matched = 0
+        var escaped = false
+        while index < buffer.endIndex {
+            if buffer[index] == UInt8(ascii: "\\"), !escaped {
+                index += 1
+                escaped = true
+            }
+            let byte: UInt8 = index < buffer.endIndex ? buffer[index] : 0
+            if byte == colon, matched == token.count, !escaped { return buffer[(index + 1)...] }
+            escaped = false
+            guard matched < token.count, byte == token[matched] else { return nil }
+            index += 1
+            matched += 1
+        }
+        return nil
+    }
+
+    /// The password field up to its first unescaped `:`, with escapes removed.
+    static func unescapedPassword(_ field: ArraySlice<UInt8>) -> String {
+        var bytes: [UInt8] = []
+        var index = field.startIndex
+        while index < field.endIndex, field[index] != UInt8(ascii: ":") {
+            if field[index] == UInt8(ascii: "\\"), index + 1 < field.endIndex { index += 1 }
+            bytes.append(field[index])
+            index += 1
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// One line for the file: every `\` and `:` escaped, and a lone `*` too (it would be a wildcard), so libpq reads
+    /// each field back exactly.
+    public static func line(host: String, port: String, database: String, user: String, password: String) -> String {
+        [host, port, database, user, password].map { value in
+            value == "*" ? "\\*" : value.replacing("\\", with: "\\\\").replacing(":", with: "\\:")
+        }.joined(separator: ":")
+    }
+}

@@ -1,0 +1,91 @@
+/// libpq's connection service files (pg_service.conf), read exactly as libpq 15 reads them (fe-connect.c,
+/// parseServiceInfo and parseServiceFile): `[name]` sections of `keyword=value` lines, no quoting, no spaces around `=`.
+public enum ServiceFile {
+    /// One service found: where, and its keyword/value pairs in file order.
+    public struct Entry: Sendable, Equatable {
+        public let name: String
+        public let file: String
+        public let options: [LibpqOption]
+    }
+
+    /// The entry for `name` in the files libpq searches: PGSERVICEFILE (else ~/.pg_service.conf, if it exists),
+    /// then PGSYSCONFDIR (else SYSCONFDIR)/pg_service.conf. libpq's errors are reproduced as InputErrors.
+    public static func lookUp(
+        _ name: String, environment: [String: String], files: LocalFiles, knownKeywords: Set<String>
+    ) throws(InputError) -> Entry {
+        var candidates: [String] = []
+        if let named = environment["PGSERVICEFILE"] {
+            // libpq opens PGSERVICEFILE without checking that it exists: a missing one is an error.
+            guard let text = files.contents(named) else {
+                throw InputError(
+                    field: "service", problem: "service file \"\(named)\" not found (PGSERVICEFILE)",
+                    fix: "point PGSERVICEFILE at your pg_service.conf, or unset it")
+            }
+            if let options = try section(name, in: text, file: named, knownKeywords: knownKeywords) {
+                return Entry(name: name, file: named, options: options)
+            }
+        } else if let home = files.home {
+            candidates.append(home + "/.pg_service.conf")
+        }
+        candidates.append((environment["PGSYSCONFDIR"] ?? files.systemConfigurationDirectory) + "/pg_service.conf")
+        for file in candidates where files.facts(file) != nil {
+            guard let text = files.contents(file) else { continue }
+            if let options = try section(name, in: text, file: file, knownKeywords: knownKeywords) {
+                return Entry(name: name, file: file, options: options)
+            }
+        }
+        throw InputError(
+            field: "service", problem: "definition of service \"\(name)\" not found",
+            fix: "add a [\(name)] section to ~/.pg_service.conf (or the file PGSERVICEFILE names), or check the name")
+    }
+
+    /// The `[name]` section's pairs (the first such section, as libpq stops there), nil when there is none.
+    public static func section(
+        _ name: String, in text: String, file: String, knownKeywords: Set<String>
+    ) throws(InputError) -> [LibpqOption]? {
+        var options: [LibpqOption] = []
+        var inSection = false
+        // "\r\n" is one Character in Swift: split on both so a CRLF file reads as libpq reads it.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (index, rawLine) in lines.enumerated() {
+            let line = trimmingCSpace(rawLine)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("[") {
+                if inSection { return options }
+                // libpq: the name must follow "[" exactly and be closed by "]"; anything may come after.
+                inSection = line.dropFirst().hasPrefix(name) && line.dropFirst(1 + name.count).first == "]"
+                continue
+            }
+            guard inSection else { continue }
+            let lineNumber = index + 1
+            guard let equals = line.firstIndex(of: "=") else {
+                throw syntaxError(file: file, line: lineNumber)
+            }
+            let keyword = String(line[..<equals])
+            if keyword == "service" {
+                throw InputError(
+                    field: "service", problem: "nested service specifications not supported in service file \"\(file)\", line \(lineNumber)",
+                    fix: "remove the service= line from that section")
+            }
+            guard knownKeywords.contains(keyword) else { throw syntaxError(file: file, line: lineNumber) }
+            // An earlier line for the same keyword wins, as libpq never overrides a value once set.
+            if options[keyword] == nil { options.append(LibpqOption(keyword, String(line[line.index(after: equals)...]))) }
+        }
+        return inSection ? options : nil
+    }
+
+    static func syntaxError(file: String, line: Int) -> InputError {
+        InputError(
+            field: "service", problem: "syntax error in service file \"\(file)\", line \(line)",
+            fix: "write keyword=value lines (no spaces around =) with keywords libpq knows")
+    }
+
+    /// Without leading and trailing white space as C's isspace sees it (space, \t, \n, \v, \f, \r).
+    static func trimmingCSpace(_ line: Substring) -> Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\u{0B}" || $0 == "\u{0C}" || $0 == "\r" || $0 == "\r\n" }
+        var result = line
+        while let first = result.first, isSpace(first) { result = result.dropFirst() }
+        while let last = result.last, isSpace(last) { result = result.dropLast() }
+        return result
+    }
+}
