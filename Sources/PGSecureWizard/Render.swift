@@ -411,7 +411,7 @@ struct BodyWriter {
 
     static func verdictStyle(_ verdict: Verdict) -> Style {
         switch verdict {
-        case .verifiedFull: Style(.good, bold: true)
+        case .verifiedFull, .localSocket: Style(.good, bold: true)
         case .verifiedCA, .encryptedUnverified: Style(.warning, bold: true)
         case .unencrypted, .failed: Style(.danger, bold: true)
         }
@@ -419,7 +419,7 @@ struct BodyWriter {
 
     static func verdictMark(_ verdict: Verdict) -> String {
         switch verdict {
-        case .verifiedFull: "✓"
+        case .verifiedFull, .localSocket: "✓"
         case .failed: "✗"
         default: "!"
         }

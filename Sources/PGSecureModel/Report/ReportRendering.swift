@@ -44,10 +44,18 @@ extension Report {
                 row("  chain:", path.joined(separator: " → ") + ending)
             }
             if !certificate.san.isEmpty { row("  names:", certificate.san.joined(separator: ", ")) }
-            let days = certificate.daysLeft(now: now)
-            let left = days >= 0 ? "\(days) day\(days == 1 ? "" : "s") left" : "expired \(-days) day\(days == -1 ? "" : "s") ago"
-            row("  valid:", "\(UTCTime.iso8601(certificate.notBefore)) to \(UTCTime.iso8601(certificate.notAfter)) (\(left))")
+            row("  valid:", "\(UTCTime.iso8601(certificate.notBefore)) to \(UTCTime.iso8601(certificate.notAfter)) (\(certificate.validityLeft(now: now)))")
             row("  sha256:", certificate.sha256)
+        }
+        if let client = clientCertificate {
+            let subject = client.leaf.map { " (\($0.subject))" } ?? ""
+            row("Client cert:", client.certificateFile + subject + ", key " + client.keyFile)
+        }
+        if hosts.count > 1 {
+            lines.append("Hosts:")
+            lines += hosts.map { host in
+                "  \(host.hostAndPort)\(host.answered ? " (answered)" : "") — \(host.verdict.rawValue), \(host.code.rawValue): \(host.summary)"
+            }
         }
         row("Diagnosis:", "\(diagnosis.code.rawValue) — \(diagnosis.summary)")
         if !diagnosis.fix.isEmpty { row("  fix:", diagnosis.fix) }
@@ -90,6 +98,7 @@ struct ReportJSON: Encodable {
 
     enum Keys: String, CodingKey {
         case connected, verdict, ssl, server, certificate, diagnosis, warnings, timings_ms, libpq_message, target
+        case client_certificate, hosts, file, key_file, common_name, answered
         case in_use, `protocol`, cipher, bits
         case version, user, database
         case subject, issuer, san, not_before, not_after, days_left, sha256, chain, root_file, root_found, host_matches
@@ -151,6 +160,28 @@ struct ReportJSON: Encodable {
         try timings.encode(rounded(report.timings.total), forKey: .total)
 
         try top.encode(report.libpqMessage, forKey: .libpq_message)
+
+        if let client = report.clientCertificate {
+            var node = top.nestedContainer(keyedBy: Keys.self, forKey: .client_certificate)
+            try node.encode(client.certificateFile, forKey: .file)
+            try node.encode(client.keyFile, forKey: .key_file)
+            try node.encode(client.leaf?.subject, forKey: .subject)
+            try node.encode(client.leaf?.commonName, forKey: .common_name)
+            try node.encode(client.leaf?.issuer, forKey: .issuer)
+        } else {
+            try top.encodeNil(forKey: .client_certificate)
+        }
+
+        var hosts = top.nestedUnkeyedContainer(forKey: .hosts)
+        for host in report.hosts {
+            var node = hosts.nestedContainer(keyedBy: Keys.self)
+            try node.encode(host.host, forKey: .host)
+            try node.encode(host.port, forKey: .port)
+            try node.encode(host.answered, forKey: .answered)
+            try node.encode(host.verdict.rawValue, forKey: .verdict)
+            try node.encode(host.code.rawValue, forKey: .code)
+            try node.encode(host.summary, forKey: .summary)
+        }
 
         var target = top.nestedContainer(keyedBy: Keys.self, forKey: .target)
         try target.encode(report.target.host, forKey: .host)
