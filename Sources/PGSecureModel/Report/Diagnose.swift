@@ -106,6 +106,13 @@ public enum Diagnose {
             if let mismatch = clientCertificateUserMismatch(evidence, target: target, libpqSaysPassword: lower.contains("password")) {
                 return mismatch
             }
+            if lower.contains("certificate authentication failed") {
+                let user = target.user ?? names.first ?? "the user"
+                return Diagnosis(
+                    code: .clientCertRejected,
+                    summary: "The server's certificate authentication (pg_hba.conf `cert`) refused user \"\(user)\"\(evidence.clientCertificate?.leaf.map { " with the certificate \"\($0.subject)\"" } ?? ""): the certificate's name is not one the server maps to this user.",
+                    fix: "Use a client certificate whose CN is \(user), or ask the server's operator for a pg_ident.conf map; the server's log names both.")
+            }
             let user = target.user ?? names.first ?? "the user"
             return Diagnosis(
                 code: .authFailed,
