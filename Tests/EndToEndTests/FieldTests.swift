@@ -125,6 +125,10 @@ struct FieldTests {
         Case(name: "no client certificate", code: "client-cert-required", verdict: "failed") { lab, _ in
             client(lab, "")
         },
+        Case(name: "sslcert that does not exist", code: "client-cert-required", verdict: "failed",
+             summary: "does not exist, and libpq then sends nothing") { lab, scratch in
+            client(lab, "sslcert=\(scratch.path)/missing.crt sslkey=\(lab.pki)/client.key")
+        },
         Case(name: "client certificate, clientcert=verify-full", code: "ok", verdict: "verified-full") { lab, _ in
             client(lab, "sslcert=\(lab.pki)/client.crt sslkey=\(lab.pki)/client.key")
         },
@@ -195,7 +199,9 @@ struct FieldTests {
         }
         // Never a fix that sends the user back to what they just ran.
         #expect(!(diagnosis["fix"] as? String ?? "").contains("pgsecure test --json"))
-        #expect(!result.stdout.contains(lab.password) && !result.stderr.contains(lab.password))
+        for secret in [lab.password, lab.values["LAB_CLIENT_KEY_PASSPHRASE"]!] {
+            #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
+        }
         if testCase.verdict == "local-socket" {
             #expect((report["warnings"] as? [String])?.isEmpty == true)
             #expect(report["certificate"] is NSNull)
@@ -220,6 +226,21 @@ struct FieldTests {
         let text = try pgsecure(["test", Self.client(lab, "sslcert=\(lab.pki)/client.crt sslkey=\(lab.pki)/client.key")],
                                 environment: ["PGPASSWORD": lab.password])
         #expect(text.stdout.contains("Client cert: \(lab.pki)/client.crt (CN=\(lab.user)), key \(lab.pki)/client.key"))
+    }
+
+    /// The key's mode is read before connecting, with libpq's rule; the report says so beside libpq's refusal.
+    @Test func keyModeIsCheckedBeforeConnecting() throws {
+        let lab = try TLSLab.load()
+        let scratch = try makeEmptyHome()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let key = try Self.keyCopy(lab, in: scratch, mode: 0o644)
+        let conninfo = Self.client(lab, database: "template1", "sslcert=\(lab.pki)/client.crt sslkey=\(key)")
+        let result = try pgsecure(["test", "--json", conninfo], environment: ["PGPASSWORD": lab.password])
+        let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutBytes) as? [String: Any])
+        let client = try #require(report["client_certificate"] as? [String: Any], "\(result.stdout)")
+        #expect(client["key_mode"] as? String == "0644")
+        #expect(client["key_refused"] as? Bool == true)
+        #expect(((report["diagnosis"] as? [String: Any])?["fix"] as? String) == "chmod 600 \(key)")
     }
 
     /// libpq's defaults: ~/.postgresql/postgresql.crt and postgresql.key are sent when they exist, and named.

@@ -42,6 +42,7 @@ public enum ConnectionTester {
             timeoutSeconds: timeout, libpqVersion: LibPQ.versionText, now: Int64(time(nil)))
         // Read before connecting: which certificate libpq sends, and whether it will refuse the key's mode.
         evidence.clientCertificate = plan.clientCertificate()
+        evidence.absentClientCertificateFile = plan.absentClientCertificateFile
         evidence.sslpasswordGiven = !(plan.options["sslpassword"] ?? "").isEmpty
 
         LibpqHooks.installOnce()
@@ -158,6 +159,8 @@ struct ConnectionPlan {
     /// Nil when the certificate file does not exist (libpq then sends none, without a word).
     var clientCertificateFile: String?
     var clientKeyFile: String?
+    /// sslcert as given, when no such file exists.
+    var absentClientCertificateFile: String?
 
     init(_ settings: ConnectionSettings, environment: [String: String]) {
         var options = settings.options
@@ -189,6 +192,8 @@ struct ConnectionPlan {
                 options.set("sslkey", nonEmpty("sslkey") ?? home + "postgresql.key")
                 clientCertificateFile = certificate
                 clientKeyFile = options["sslkey"]
+            } else if nonEmpty("sslcert") != nil {
+                absentClientCertificateFile = certificate
             }
         }
         revocation = RevocationFiles(file: nonEmpty("sslcrl"), directory: nonEmpty("sslcrldir"))

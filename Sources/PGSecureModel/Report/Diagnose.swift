@@ -103,7 +103,9 @@ public enum Diagnose {
                 fix: "Ask the server's operator to add a hostssl line for this user, database and your address to pg_hba.conf and reload.")
         }
         if lower.contains("password authentication failed") || lower.contains("authentication failed for user") {
-            if let mismatch = clientCertificateUserMismatch(evidence, target: target, libpqSaysPassword: lower.contains("password")) {
+            if let mismatch = clientCertificateUserMismatch(
+                evidence, user: target.user ?? names.first, libpqSaysPassword: lower.contains("password"))
+            {
                 return mismatch
             }
             if lower.contains("certificate authentication failed") {
@@ -172,7 +174,7 @@ public enum Diagnose {
         case OpenSSLVerifyError.revoked:
             return Diagnosis(
                 code: .certRevoked,
-                summary: "\(which) (\"\(failing.subject)\") is revoked: a CRL from \"\(failing.issuer)\" in sslcrl/sslcrldir lists it.",
+                summary: "\(which) is revoked: a CRL from \"\(failing.issuer)\" in sslcrl/sslcrldir lists it.",
                 fix: "The server's operator must replace the revoked certificate; do not drop sslcrl/sslcrldir to get around it. \(inspect)")
         case OpenSSLVerifyError.unableToGetCRL, OpenSSLVerifyError.crlExpired, OpenSSLVerifyError.crlNotYetValid:
             let problem = check.verifyError == OpenSSLVerifyError.unableToGetCRL ? "there is no CRL" : "the CRL is not valid now (\(check.verifyErrorText))"
@@ -196,7 +198,7 @@ public enum Diagnose {
                 return Diagnosis(
                     code: .certUntrusted,
                     summary: "The server sent only its own certificate, issued by \"\(leaf.issuer)\", which is not in \(root). If \"\(leaf.issuer)\" is an intermediate CA, the server does not send its chain (OpenSSL: \(check.verifyErrorText)).",
-                    fix: "The server should send its chain: its operator appends the intermediate certificate after the server certificate in ssl_cert_file and reloads. Until then, adding that intermediate to \(root) (with its root) lets libpq build the chain. \(inspect)")
+                    fix: "The server should send its chain: its operator appends the intermediate certificate after the server certificate in ssl_cert_file and reloads. Until then, adding that intermediate to \(root) (with its root) lets libpq build the chain. If \"\(leaf.issuer)\" is a root CA, pass it with --sslrootcert instead. \(inspect)")
             }
             let top = check.presented.last?.issuer ?? leaf.issuer
             return Diagnosis(
@@ -235,7 +237,7 @@ public enum Diagnose {
         if lower.contains("has group or world access") {
             return Diagnosis(
                 code: .clientKeyPermissions,
-                summary: "libpq refuses the client key \(keyFile): group or others may access it\(client?.keyMode.map { " (mode \(String($0 & 0o777, radix: 8)))" } ?? ""). It must be 0600 or stricter, or 0640 or stricter when root owns it.",
+                summary: "libpq refuses the client key \(keyFile): group or others may access it\(client?.keyMode.map { " (mode \(String($0 & 0o777, radix: 8)))" } ?? ""). \(client.map { $0.keyOwnedByRoot ? "Root owns it, so it may be 0640 at most." : "It must be 0600 or stricter (0640 is allowed only when root owns it)." } ?? "It must be 0600 or stricter, or 0640 or stricter when root owns it.")",
                 fix: "chmod 600 \(shellWord(keyFile))")
         }
         // libpq 15 with OpenSSL 3: `could not load private key file "%s": bad decrypt` (wrong sslpassword) or
@@ -260,8 +262,10 @@ public enum Diagnose {
                 fix: "Pass the key that was made with the certificate: sslkey=PATH (libpq's default is ~/.postgresql/postgresql.key).")
         }
         if lower.contains("connection requires a valid client certificate") {
-            let why = client.map { "libpq sent none (\($0.certificateFile) holds no readable certificate)" }
-                ?? "none was sent: no sslcert was given and ~/.postgresql/postgresql.crt does not exist (a missing sslcert file is skipped without a word)"
+            let why =
+                if let client { "libpq sent none (\(client.certificateFile) holds no readable certificate)" }
+                else if let absent = evidence.absentClientCertificateFile { "none was sent: sslcert \(absent) does not exist, and libpq then sends nothing without a word" }
+                else { "none was sent: no sslcert was given and ~/.postgresql/postgresql.crt does not exist" }
             return Diagnosis(
                 code: .clientCertRequired,
                 summary: "The server requires a client certificate (pg_hba.conf `cert`, or clientcert=verify-ca/verify-full), and \(why).",
@@ -296,13 +300,15 @@ public enum Diagnose {
     /// The server checks a client certificate's CN against the user name (`cert`; clientcert=verify-full, which it
     /// then reports as a failed password): name that cause when the certificate libpq sent has another CN.
     static func clientCertificateUserMismatch(
-        _ evidence: ConnectionEvidence, target: TestTarget, libpqSaysPassword: Bool
+        _ evidence: ConnectionEvidence, user: String?, libpqSaysPassword: Bool
     ) -> Diagnosis? {
-        guard let leaf = evidence.clientCertificate?.leaf, let user = target.user ?? evidence.reachedUser,
-            leaf.commonName != user
-        else { return nil }
+        guard let leaf = evidence.clientCertificate?.leaf, let user, leaf.commonName != user else { return nil }
         let commonName = leaf.commonName.map { "\"\($0)\"" } ?? "missing"
-        let password = libpqSaysPassword ? " With clientcert=verify-full the server reports this as a failed password (or the password is wrong too)." : ""
+        // The server's pg_hba.conf is not visible from here: a failed password with such a certificate is most likely
+        // clientcert=verify-full, but say what else it can be.
+        let password = libpqSaysPassword
+            ? " With clientcert=verify-full the server reports that as a failed password; if this server does not check client certificates, the password is wrong instead."
+            : ""
         return Diagnosis(
             code: .clientCertUserMismatch,
             summary: "The client certificate's CN is \(commonName), and the user is \"\(user)\": the server accepts a certificate only for the user it names (unless pg_ident.conf maps it).\(password)",

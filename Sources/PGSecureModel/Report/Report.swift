@@ -329,6 +329,8 @@ public struct ConnectionEvidence: Sendable, Equatable {
     public var now: Int64
     /// The client certificate and key libpq used (nil: none sent).
     public var clientCertificate: ClientCertificateFacts?
+    /// An sslcert that was given but does not exist: libpq then sends no certificate, without a word.
+    public var absentClientCertificateFile: String?
     /// Whether an sslpassword was given (the key's pass phrase; its value is never kept here).
     public var sslpasswordGiven = false
     /// The connection ran over a Unix-domain socket (seen on the connected socket itself).

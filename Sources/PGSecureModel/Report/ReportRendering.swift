@@ -49,7 +49,8 @@ extension Report {
         }
         if let client = clientCertificate {
             let subject = client.leaf.map { " (\($0.subject))" } ?? ""
-            row("Client cert:", client.certificateFile + subject + ", key " + client.keyFile)
+            let refused = client.keyRefused ? " (libpq refuses it: readable by group or others)" : ""
+            row("Client cert:", client.certificateFile + subject + ", key " + client.keyFile + refused)
         }
         if hosts.count > 1 {
             lines.append("Hosts:")
@@ -98,7 +99,7 @@ struct ReportJSON: Encodable {
 
     enum Keys: String, CodingKey {
         case connected, verdict, ssl, server, certificate, diagnosis, warnings, timings_ms, libpq_message, target
-        case client_certificate, hosts, file, key_file, common_name, answered
+        case client_certificate, hosts, file, key_file, key_mode, key_refused, common_name, answered
         case in_use, `protocol`, cipher, bits
         case version, user, database
         case subject, issuer, san, not_before, not_after, days_left, sha256, chain, root_file, root_found, host_matches
@@ -165,6 +166,9 @@ struct ReportJSON: Encodable {
             var node = top.nestedContainer(keyedBy: Keys.self, forKey: .client_certificate)
             try node.encode(client.certificateFile, forKey: .file)
             try node.encode(client.keyFile, forKey: .key_file)
+            try node.encode(client.keyMode.map { "0" + String($0 & 0o777, radix: 8) }, forKey: .key_mode)
+            // libpq's own rule, checked before connecting: the key libpq will refuse to load.
+            try node.encode(client.keyRefused, forKey: .key_refused)
             try node.encode(client.leaf?.subject, forKey: .subject)
             try node.encode(client.leaf?.commonName, forKey: .common_name)
             try node.encode(client.leaf?.issuer, forKey: .issuer)
