@@ -16,6 +16,8 @@ struct FieldTests {
         var hostMatches: Bool? = nil
         /// Text the diagnosis summary must hold.
         var summary: String? = nil
+        /// Expected `certificate.failed_at.from_root_file` (nil: not checked).
+        var failedAtRootFile: Bool? = nil
         /// The connection string, given the lab and a scratch directory.
         let conninfo: @Sendable (TLSLab, URL) throws -> String
         var testDescription: String { name }
@@ -97,7 +99,7 @@ struct FieldTests {
             chain(lab, "leafonly", root: "root+intermediate.crt")
         },
         Case(name: "expired intermediate in the root file", code: "cert-expired", verdict: "failed",
-             summary: "intermediate CA\" in the root file") { lab, _ in
+             summary: "intermediate CA\" in the root file", failedAtRootFile: true) { lab, _ in
             chain(lab, "leafonly", root: "root+expired-intermediate.crt")
         },
         Case(name: "only the server's CA in the root file", code: "cert-untrusted", verdict: "failed",
@@ -194,6 +196,11 @@ struct FieldTests {
         if let summary = testCase.summary {
             #expect((diagnosis["summary"] as? String)?.contains(summary) == true, "\(diagnosis["summary"] ?? "")")
         }
+        if let failedAtRootFile = testCase.failedAtRootFile {
+            let failedAt = (report["certificate"] as? [String: Any])?["failed_at"] as? [String: Any]
+            #expect(failedAt?["from_root_file"] as? Bool == failedAtRootFile, "\(result.stdout)")
+            #expect(failedAt?["not_after"] as? String == "2021-01-01T00:00:00Z")
+        }
         if let hostMatches = testCase.hostMatches {
             #expect((report["certificate"] as? [String: Any])?["host_matches"] as? Bool == hostMatches, "\(result.stdout)")
         }
@@ -205,6 +212,9 @@ struct FieldTests {
         if testCase.verdict == "local-socket" {
             #expect((report["warnings"] as? [String])?.isEmpty == true)
             #expect(report["certificate"] is NSNull)
+            let text = try pgsecure(["test", conninfo], environment: environment)
+            #expect(text.stdout.contains("(Unix socket: sslmode and the root file do not apply)"), "\(text.stdout)")
+            #expect(!text.stdout.contains("network") && !text.stdout.contains("--sslmode"))
         }
     }
 

@@ -244,7 +244,7 @@ struct TesterTests {
                 if let certificate = report["certificate"] as? [String: Any] {
                     #expect(Set(certificate.keys) == [
                         "subject", "issuer", "san", "not_before", "not_after", "days_left", "sha256", "chain", "root_file",
-                        "root_found", "host_matches", "verify_error",
+                        "root_found", "host_matches", "verify_error", "failed_at",
                     ])
                 } else {
                     #expect(report["certificate"] is NSNull)

@@ -14,8 +14,12 @@ extension Report {
         let user = target.user.map { " as \($0)" } ?? ""
         let database = target.dbname.map { ", database \($0)" } ?? ""
         let via = target.hostaddr.map { " (address \($0))" } ?? ""
-        row("Tested:", "\(target.hostAndPort)\(via)\(user)\(database), sslmode=\(target.sslmode.rawValue)"
-            + (target.rootFile.map { ", root file \($0)" } ?? ""))
+        // libpq ignores sslmode and the root file on a Unix socket: naming them there would claim a check that never ran.
+        let security =
+            verdict == .localSocket
+            ? " (Unix socket: sslmode and the root file do not apply)"
+            : ", sslmode=\(target.sslmode.rawValue)" + (target.rootFile.map { ", root file \($0)" } ?? "")
+        row("Tested:", "\(target.hostAndPort)\(via)\(user)\(database)\(security)")
         row("Verdict:", "\(verdict.rawValue) — \(verdict.explanation)")
         if connected {
             var reached = "yes"
@@ -46,6 +50,10 @@ extension Report {
             if !certificate.san.isEmpty { row("  names:", certificate.san.joined(separator: ", ")) }
             row("  valid:", "\(UTCTime.iso8601(certificate.notBefore)) to \(UTCTime.iso8601(certificate.notAfter)) (\(certificate.validityLeft(now: now)))")
             row("  sha256:", certificate.sha256)
+            if let failing = chainCheck?.failing, failing.sha256 != certificate.sha256, let check = chainCheck {
+                let source = check.wasPresented(failing) ? "sent by the server" : "from the root file"
+                row("  failed at:", "\(failing.subject) (\(source)), valid \(UTCTime.iso8601(failing.notBefore)) to \(UTCTime.iso8601(failing.notAfter)) (\(failing.validityLeft(now: now)))")
+            }
         }
         if let client = clientCertificate {
             let subject = client.leaf.map { " (\($0.subject))" } ?? ""
@@ -103,7 +111,7 @@ struct ReportJSON: Encodable {
         case in_use, `protocol`, cipher, bits
         case version, user, database
         case subject, issuer, san, not_before, not_after, days_left, sha256, chain, root_file, root_found, host_matches
-        case verify_error
+        case verify_error, failed_at, from_root_file
         case code, summary, fix
         case dns, tcp, tls, auth, total
         case host, port, hostaddr, dbname, sslmode, sslrootcert
@@ -140,6 +148,17 @@ struct ReportJSON: Encodable {
                 try node.encode(check.isTrusted, forKey: .root_found)
                 try node.encode(check.hostMatches, forKey: .host_matches)
                 try node.encode(check.verifyErrorText, forKey: .verify_error)
+                // The certificate the verify error is about, which need not be the server's own.
+                if let failing = check.failing {
+                    var failed = node.nestedContainer(keyedBy: Keys.self, forKey: .failed_at)
+                    try failed.encode(failing.subject, forKey: .subject)
+                    try failed.encode(failing.issuer, forKey: .issuer)
+                    try failed.encode(UTCTime.iso8601(failing.notBefore), forKey: .not_before)
+                    try failed.encode(UTCTime.iso8601(failing.notAfter), forKey: .not_after)
+                    try failed.encode(!check.wasPresented(failing), forKey: .from_root_file)
+                } else {
+                    try node.encodeNil(forKey: .failed_at)
+                }
             }
         } else {
             try top.encodeNil(forKey: .certificate)
