@@ -16,6 +16,8 @@ struct FieldTests {
         var hostMatches: Bool? = nil
         /// Text the diagnosis summary must hold.
         var summary: String? = nil
+        /// A warning the report must give (nil: none checked).
+        var warning: String? = nil
         /// Expected `certificate.failed_at.from_root_file` (nil: not checked).
         var failedAtRootFile: Bool? = nil
         /// The connection string, given the lab and a scratch directory.
@@ -120,6 +122,10 @@ struct FieldTests {
              summary: "no CRL for \"O=pgsecure lab,CN=localhost\" from \"O=pgsecure lab,CN=pgsecure lab intermediate CA\"") { lab, _ in
             chain(lab, "good", root: "root.crt", extra: "sslcrl=\(lab.pki)/crl-root-only.crl")
         },
+        Case(name: "a CRL file that does not exist: libpq checks nothing", code: "ok", verdict: "verified-full",
+             warning: "sslcrl=/nonexistent.crl was given, but no revocation was checked") { lab, _ in
+            chain(lab, "good", root: "root.crt", extra: "sslcrl=/nonexistent.crl")
+        },
         Case(name: "TLS version range that is empty", code: "unsupported-option", verdict: "failed") { lab, _ in
             chain(lab, "good", root: "root.crt", extra: "ssl_min_protocol_version=TLSv1.3 ssl_max_protocol_version=TLSv1.2")
         },
@@ -195,6 +201,9 @@ struct FieldTests {
         #expect(report["verdict"] as? String == testCase.verdict)
         if let summary = testCase.summary {
             #expect((diagnosis["summary"] as? String)?.contains(summary) == true, "\(diagnosis["summary"] ?? "")")
+        }
+        if let warning = testCase.warning {
+            #expect((report["warnings"] as? [String] ?? []).contains { $0.contains(warning) }, "\(result.stdout)")
         }
         if let failedAtRootFile = testCase.failedAtRootFile {
             let failedAt = (report["certificate"] as? [String: Any])?["failed_at"] as? [String: Any]

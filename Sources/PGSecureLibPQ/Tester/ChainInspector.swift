@@ -12,6 +12,12 @@ struct RevocationFiles: Equatable {
     var directory: String?
 
     var isEmpty: Bool { (file ?? "").isEmpty && (directory ?? "").isEmpty }
+
+    /// `sslcrl=FILE sslcrldir=DIR`, as given (nil when neither is).
+    var description: String? {
+        let given = [file.map { "sslcrl=" + $0 }, directory.map { "sslcrldir=" + $0 }].compactMap { $0 }
+        return given.isEmpty ? nil : given.joined(separator: " ")
+    }
 }
 
 /// Reads the server's certificate chain and checks it independently of libpq: against the chosen root file and CRLs

@@ -43,6 +43,7 @@ public enum ConnectionTester {
         // Read before connecting: which certificate libpq sends, and whether it will refuse the key's mode.
         evidence.clientCertificate = plan.clientCertificate()
         evidence.absentClientCertificateFile = plan.absentClientCertificateFile
+        evidence.revocationGiven = plan.revocation.description
         evidence.sslpasswordGiven = !(plan.options["sslpassword"] ?? "").isEmpty
 
         LibpqHooks.installOnce()

@@ -331,6 +331,8 @@ public struct ConnectionEvidence: Sendable, Equatable {
     public var clientCertificate: ClientCertificateFacts?
     /// An sslcert that was given but does not exist: libpq then sends no certificate, without a word.
     public var absentClientCertificateFile: String?
+    /// sslcrl / sslcrldir as given to libpq (nil: none), to say when libpq silently checked no revocation.
+    public var revocationGiven: String?
     /// Whether an sslpassword was given (the key's pass phrase; its value is never kept here).
     public var sslpasswordGiven = false
     /// The connection ran over a Unix-domain socket (seen on the connected socket itself).
@@ -433,6 +435,13 @@ public struct Report: Sendable, Equatable {
         guard evidence.connected, verdict != .localSocket else { return [] }
         var warnings: [String] = []
         let mode = evidence.target.sslmode
+        // libpq loads CRLs only along with a root file, and skips ones it cannot load without a word.
+        if let crl = evidence.revocationGiven, evidence.sslInUse, evidence.chainCheck?.crlChecked != true {
+            let why = evidence.rootFileLoaded && evidence.chainCheck?.rootFile != nil
+                ? "libpq could not load it (a missing or unreadable file, or no CRL in it)"
+                : "libpq reads CRLs only along with a root file, and none was loaded"
+            warnings.append("\(crl) was given, but no revocation was checked: \(why).")
+        }
         if let home = evidence.homeRootCertificate, !mode.verifiesCertificate {
             warnings.append(
                 "\(home) exists, so libpq checked the chain with sslmode=\(mode.rawValue) here; on a machine without that file the same setting checks nothing. Use sslmode=verify-full with sslrootcert to make it explicit.")
