@@ -95,6 +95,14 @@ import PGSecureModel
         let missing = ConnectionPlan(explicit, environment: ["HOME": home.path])
         #expect(missing.clientCertificateFile == nil && missing.absentClientCertificateFile == "/nowhere/client.crt")
         #expect(ConnectionPlan(settings, environment: ["HOME": "/nonexistent"]).options["sslcert"] == nil)
+
+        // libpq sends no client certificate over a socket: the report must not name one.
+        #expect(!plan.onlySockets)
+        var socket = settings
+        socket.endpoints = [Endpoint(host: "/var/run/postgresql"), Endpoint(host: "@abstract")]
+        #expect(ConnectionPlan(socket, environment: ["HOME": home.path]).onlySockets)
+        socket.otherOptions.set("hostaddr", "127.0.0.1,127.0.0.1")
+        #expect(!ConnectionPlan(socket, environment: ["HOME": home.path]).onlySockets)
     }
 
     @Test func rootFileLoadedOnlyWhenLibpqWouldLoadIt() throws {

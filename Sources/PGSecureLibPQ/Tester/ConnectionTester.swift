@@ -41,7 +41,7 @@ public enum ConnectionTester {
             rootFileLoaded: ConnectionPlan.libpqLoads(rootFile: plan.target.rootFile, libpqVersion: LibPQ.version),
             timeoutSeconds: timeout, libpqVersion: LibPQ.versionText, now: Int64(time(nil)))
         // Read before connecting: which certificate libpq sends, and whether it will refuse the key's mode.
-        evidence.clientCertificate = plan.clientCertificate()
+        evidence.clientCertificate = plan.onlySockets ? nil : plan.clientCertificate()  // libpq sends none over a socket
         evidence.absentClientCertificateFile = plan.absentClientCertificateFile
         evidence.revocationGiven = plan.revocation.description
         evidence.sslpasswordGiven = !(plan.options["sslpassword"] ?? "").isEmpty
@@ -79,7 +79,7 @@ public enum ConnectionTester {
             evidence.libpqMessage = attempt.failure
                 ?? connection.flatMap { PQerrorMessage($0) }.map { String(cString: $0) }
                 ?? "out of memory"
-            if Self.wantsChainProbe(evidence.libpqMessage!), !plan.target.host.hasPrefix("/") {
+            if Self.wantsChainProbe(evidence.libpqMessage!), !ConnectionPlan.isSocketPath(plan.target.host) {
                 evidence.chainCheck = ChainInspector.probe(
                     address: plan.target.hostaddr ?? plan.target.host, port: plan.target.port,
                     serverName: plan.target.host, rootFile: plan.target.rootFile, revocation: plan.revocation,
@@ -206,6 +206,15 @@ struct ConnectionPlan {
             user: settings.user, dbname: settings.dbname, sslmode: mode,
             rootFile: mode == .disable ? nil : options["sslrootcert"])
     }
+
+    /// Every host is a socket directory (no host at all: libpq's default socket) and no hostaddr sends libpq over
+    /// TCP: no TLS, so no client certificate.
+    var onlySockets: Bool {
+        options["hostaddr"] == nil && (options["host"] ?? "").split(separator: ",").allSatisfy { Self.isSocketPath(String($0)) }
+    }
+
+    /// libpq's is_unixsock_path: a directory, or `@` for Linux's abstract namespace.
+    static func isSocketPath(_ host: String) -> Bool { host.hasPrefix("/") || host.hasPrefix("@") }
 
     /// The client certificate file's certificates and the key file's mode and owner, for the report and diagnosis.
     func clientCertificate() -> ClientCertificateFacts? {
