@@ -7,7 +7,8 @@ struct TestCommand: AsyncParsableCommand {
         commandName: "test", abstract: "Connect for real and report what was verified, or why it failed.",
         discussion: """
             One connection through libpq with exactly these settings: the verdict (verified-full, verified-ca, \
-            encrypted-unverified, unencrypted, failed), TLS and certificate facts, a diagnosis with a fix, and timings. \
+            encrypted-unverified, unencrypted, local-socket, failed), TLS and certificate facts, a diagnosis with a fix, \
+            and timings; with several hosts, which one answered and each host's own result. \
             Exit 0 when connected, 1 when not, 2 for bad input. The password never appears in the output.
 
             Limit: libpq looks up host names itself, synchronously, and neither --timeout nor cancelling can interrupt \

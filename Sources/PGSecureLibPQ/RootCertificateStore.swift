@@ -62,15 +62,20 @@ public enum RootCertificateStore {
 
     /// SHA-256 fingerprints (AA:BB:... form) of every PEM certificate in a file.
     public static func certificateFingerprints(inFile path: String, limit: Int? = nil) -> [String] {
+        certificates(inFile: path, limit: limit, sha256Fingerprint)
+    }
+
+    /// Each PEM certificate in a file, in order, read through `body` (the certificate is freed after).
+    static func certificates<T>(inFile path: String, limit: Int? = nil, _ body: (OpaquePointer) -> T) -> [T] {
         guard let bio = BIO_new_file(path, "r") else { return [] }
         defer { BIO_free(bio) }
-        var fingerprints: [String] = []
-        while fingerprints.count < limit ?? .max, let certificate = PEM_read_bio_X509(bio, nil, nil, nil) {
-            fingerprints.append(sha256Fingerprint(certificate))
+        var results: [T] = []
+        while results.count < limit ?? .max, let certificate = PEM_read_bio_X509(bio, nil, nil, nil) {
+            results.append(body(certificate))
             X509_free(certificate)
         }
         ERR_clear_error()  // reading stops with an expected "no start line" error
-        return fingerprints
+        return results
     }
 
     /// The SHA-256 fingerprint of a certificate's DER encoding, as `openssl x509 -fingerprint -sha256` prints it.

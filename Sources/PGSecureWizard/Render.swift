@@ -459,7 +459,7 @@ struct BodyWriter {
 
     static func verdictStyle(_ verdict: Verdict) -> Style {
         switch verdict {
-        case .verifiedFull: Style(.good, bold: true)
+        case .verifiedFull, .localSocket: Style(.good, bold: true)
         case .verifiedCA, .encryptedUnverified: Style(.warning, bold: true)
         case .unencrypted, .failed: Style(.danger, bold: true)
         }
@@ -467,7 +467,7 @@ struct BodyWriter {
 
     static func verdictMark(_ verdict: Verdict) -> String {
         switch verdict {
-        case .verifiedFull: "✓"
+        case .verifiedFull, .localSocket: "✓"
         case .failed: "✗"
         default: "!"
         }

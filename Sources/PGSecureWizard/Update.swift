@@ -113,14 +113,17 @@ extension WizardState {
     /// The step whose answer a failed test points at.
     public static func stepFixing(_ code: DiagnosisCode) -> Step? {
         switch code {
-        case .rootCertMissing, .certUntrusted: .rootCertificate
+        case .rootCertMissing, .certUntrusted, .crlMissing: .rootCertificate
         case .hostnameMismatch, .hostUnknown, .connectionRefused, .timeout, .notPostgres, .certExpired, .certNotYetValid:
             .host
         case .authFailed, .noPassword, .accessDenied: .user
         case .databaseMissing: .database
         case .serverNoSSL, .sslRequiredByServer: .sslMode
         case .unsupportedOption: .start
-        case .clientKeyEncrypted: .start
+        case .clientKeyEncrypted, .clientKeyPermissions, .clientKeyInvalid, .clientCertRequired, .clientCertRejected,
+            .clientCertRevoked: .start
+        case .clientCertUserMismatch: .user
+        case .certRevoked: .host
         case .ok, .unknown: nil
         }
     }

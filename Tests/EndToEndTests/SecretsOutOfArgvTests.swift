@@ -30,7 +30,8 @@ struct SecretsOutOfArgvTests {
             """.write(to: wrapper, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
 
-        let sampler = ArgvSampler(looking: lab.password)
+        // Only this test's processes (its own HOME): tests running in parallel put the password in argv on purpose.
+        let sampler = ArgvSampler(looking: lab.password, inEnvironmentWith: "HOME=\(home.path)")
         sampler.start()
         // The script on sh's stdin, as if pasted: sh -c SCRIPT would put it, password and all, in sh's own argv.
         let result = try run(
@@ -50,18 +51,23 @@ struct SecretsOutOfArgvTests {
 /// Reads every process's /proc/PID/cmdline over and over on a thread of its own, as `ps -eo args` would.
 final class ArgvSampler: @unchecked Sendable {
     private let needle: [UInt8]
+    private let environmentEntry: [UInt8]
     private let lock = NSLock()
     private var running = true
     private var samples = 0
     private var matches: [String] = []
     private let done = DispatchSemaphore(value: 0)
 
-    init(looking needle: String) { self.needle = Array(needle.utf8) }
+    /// `environmentEntry` (`NAME=value`) picks the processes to watch.
+    init(looking needle: String, inEnvironmentWith environmentEntry: String) {
+        self.needle = Array(needle.utf8)
+        self.environmentEntry = Array(environmentEntry.utf8)
+    }
 
     func start() {
         Thread.detachNewThread { [self] in
             while lock.withLock({ running }) {
-                let found = Self.commandLines().filter { $0.contains(needle) }
+                let found = Self.commandLines(inEnvironmentWith: environmentEntry).filter { $0.contains(needle) }
                 lock.withLock {
                     samples += 1
                     matches += found.map { String(decoding: $0.map { $0 == 0 ? 32 : $0 }, as: UTF8.self) }
@@ -77,10 +83,13 @@ final class ArgvSampler: @unchecked Sendable {
         return lock.withLock { (samples, matches) }
     }
 
-    static func commandLines() -> [[UInt8]] {
+    static func commandLines(inEnvironmentWith entry: [UInt8]) -> [[UInt8]] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.filter { $0.allSatisfy(\.isNumber) }.compactMap {
-            FileManager.default.contents(atPath: "/proc/\($0)/cmdline").map(Array.init)
+        return entries.filter { $0.allSatisfy(\.isNumber) }.compactMap { process in
+            guard let environment = FileManager.default.contents(atPath: "/proc/\(process)/environ"),
+                environment.split(separator: 0).contains(where: { $0.elementsEqual(entry) })
+            else { return nil }
+            return FileManager.default.contents(atPath: "/proc/\(process)/cmdline").map(Array.init)
         }
     }
 }

@@ -230,7 +230,7 @@ struct TesterTests {
                 let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutBytes) as? [String: Any])
                 #expect(Set(report.keys) == [
                     "connected", "verdict", "ssl", "server", "certificate", "diagnosis", "warnings", "timings_ms",
-                    "libpq_message", "target",
+                    "libpq_message", "target", "client_certificate", "hosts",
                 ])
                 #expect(report["connected"] as? Bool == false && report["verdict"] as? String == "failed")
                 #expect(Set((report["ssl"] as? [String: Any] ?? [:]).keys) == ["in_use", "protocol", "cipher", "bits"])
@@ -244,7 +244,7 @@ struct TesterTests {
                 if let certificate = report["certificate"] as? [String: Any] {
                     #expect(Set(certificate.keys) == [
                         "subject", "issuer", "san", "not_before", "not_after", "days_left", "sha256", "chain", "root_file",
-                        "root_found", "host_matches", "verify_error",
+                        "root_found", "host_matches", "verify_error", "failed_at",
                     ])
                 } else {
                     #expect(report["certificate"] is NSNull)

@@ -59,11 +59,13 @@ import Testing
     }
 
     static func chain(
-        error: Int32, leaf: CertificateFacts = leaf, intermediate: CertificateFacts? = nil, rootFile: String = "/tmp/root.crt"
+        error: Int32, leaf: CertificateFacts = leaf, intermediate: CertificateFacts? = nil, rootFile: String = "/tmp/root.crt",
+        failing: CertificateFacts? = nil
     ) -> ChainCheck {
         ChainCheck(
             presented: [leaf] + (intermediate.map { [$0] } ?? []), rootFile: rootFile, verifyError: error,
-            verifyErrorText: "OpenSSL text \(error)", verifiedPath: [], hostName: "db.example.com", hostMatches: true)
+            verifyErrorText: "OpenSSL text \(error)", verifiedPath: [], hostName: "db.example.com", hostMatches: true,
+            failing: failing)
     }
 
     static let leaf = CertificateFacts(
@@ -77,7 +79,10 @@ import Testing
         (OpenSSLVerifyError.selfSignedInChain, .certUntrusted),
         (OpenSSLVerifyError.unableToGetLocalIssuer, .certUntrusted),
         (OpenSSLVerifyError.unableToVerifyLeaf, .certUntrusted),
-        (OpenSSLVerifyError.revoked, .certUntrusted),
+        (OpenSSLVerifyError.revoked, .certRevoked),
+        (OpenSSLVerifyError.unableToGetCRL, .crlMissing),
+        (OpenSSLVerifyError.crlExpired, .crlMissing),
+        (OpenSSLVerifyError.unableToGetIssuer, .certUntrusted),
     ]
 
     @Test(arguments: verifyFailures)
@@ -95,8 +100,125 @@ import Testing
         fresh = CertificateFacts(subject: fresh.subject, issuer: fresh.issuer, san: fresh.san, notBefore: fresh.notBefore, notAfter: Self.now + 86_400 * 90, sha256: "AA")
         let intermediate = CertificateFacts(subject: "CN=Example CA", issuer: "CN=Root", san: [], notBefore: 0, notAfter: Self.now - 86_400, sha256: "BB")
         let chainExpired = Report(Self.evidence(
-            Self.prefix + "SSL error: certificate verify failed\n", chain: Self.chain(error: 10, leaf: fresh, intermediate: intermediate)))
+            Self.prefix + "SSL error: certificate verify failed\n",
+            chain: Self.chain(error: 10, leaf: fresh, intermediate: intermediate, failing: intermediate)))
         #expect(chainExpired.diagnosis.summary.contains("\"CN=Example CA\" in the server's chain"))
+
+        // An expired copy of the intermediate in the user's root file: that one is named, with its past date.
+        let rootCopy = CertificateFacts(subject: "CN=Example CA", issuer: "CN=Root", san: [], notBefore: 0, notAfter: Self.now - 86_400 * 3, sha256: "CC")
+        let inRootFile = Report(Self.evidence(
+            Self.prefix + "SSL error: certificate verify failed\n", chain: Self.chain(error: 10, leaf: fresh, failing: rootCopy)))
+        #expect(inRootFile.diagnosis.summary == "Certificate \"CN=Example CA\" in the root file /etc/ssl/certs/ca-certificates.crt expired on \(UTCTime.date(Self.now - 86_400 * 3)) (3 days ago).")
+        #expect(inRootFile.diagnosis.fix.contains("Replace that expired copy"))
+    }
+
+    @Test func chainGapsAreNamed() {
+        let failed = Self.prefix + "SSL error: certificate verify failed\n"
+        let leaf = CertificateFacts(subject: "CN=db", issuer: "CN=Example CA", san: [], notBefore: 0, notAfter: Self.now + 86_400, sha256: "AA")
+        let intermediate = CertificateFacts(subject: "CN=Example CA", issuer: "CN=Root", san: [], notBefore: 0, notAfter: Self.now + 86_400, sha256: "BB")
+        // Only the intermediate in the root file: the self-signed root above it is what is missing.
+        let onlyIntermediate = Report(Self.evidence(failed, chain: Self.chain(error: 2, leaf: leaf, intermediate: intermediate, failing: intermediate)))
+        #expect(onlyIntermediate.diagnosis.summary.contains("but not the self-signed root \"CN=Root\""))
+        #expect(!onlyIntermediate.diagnosis.fix.contains("CA certificate that issued it"))
+        // The server sends only its leaf.
+        let leafOnly = Report(Self.evidence(failed, chain: Self.chain(error: 20, leaf: leaf, failing: leaf)))
+        #expect(leafOnly.diagnosis.summary.contains("sent only its own certificate"))
+        #expect(leafOnly.diagnosis.fix.contains("The server should send its chain"))
+        // Revocation.
+        let revoked = Report(Self.evidence(failed, chain: Self.chain(error: 23, leaf: leaf, intermediate: intermediate, failing: leaf)))
+        #expect(revoked.diagnosis.summary.contains("is revoked"))
+        let noCRL = Report(Self.evidence(failed, chain: Self.chain(error: 3, leaf: leaf, intermediate: intermediate, failing: leaf)))
+        #expect(noCRL.diagnosis.summary.contains("there is no CRL for \"CN=db\" from \"CN=Example CA\""))
+    }
+
+    @Test func hostnameMismatchNamesWhatLibpqLookedAt() {
+        let message = Self.prefix + "could not get server's host name from server certificate\n"
+        let noNames = CertificateFacts(subject: "O=x", issuer: "CN=CA", san: [], notBefore: 0, notAfter: Self.now + 86_400, sha256: "AA")
+        let report = Report(Self.evidence(message, chain: Self.chain(error: 0, leaf: noNames)))
+        #expect(report.diagnosis.summary.contains("names no host at all"))
+        #expect(!report.diagnosis.summary.contains("other names"))
+        let named = CertificateFacts(
+            subject: "CN=a.example", issuer: "CN=CA", san: ["IP:192.0.2.2"], notBefore: 0, notAfter: Self.now + 86_400, sha256: "AA",
+            commonName: "a.example")
+        let mismatch = Report(Self.evidence(
+            Self.prefix + "server certificate for \"192.0.2.2\" (and 1 other name) does not match host name \"db.example.com\"\n",
+            chain: Self.chain(error: 0, leaf: named)))
+        #expect(mismatch.diagnosis.summary.hasPrefix("The server's certificate is for \"192.0.2.2\", \"a.example\", not \"db.example.com\""))
+    }
+
+    // MARK: client certificates
+
+    static func clientEvidence(
+        _ message: String, commonName: String = "alex", chain: Bool = true, keyMode: UInt32 = 0o600, password: Bool = false
+    ) -> ConnectionEvidence {
+        var evidence = evidence(message)
+        let leaf = CertificateFacts(
+            subject: "CN=\(commonName)", issuer: "CN=Client CA", san: [], notBefore: 0, notAfter: now + 86_400, sha256: "AA",
+            commonName: commonName)
+        let intermediate = CertificateFacts(subject: "CN=Client CA", issuer: "CN=Client Root", san: [], notBefore: 0, notAfter: now + 86_400, sha256: "BB")
+        evidence.clientCertificate = ClientCertificateFacts(
+            certificateFile: "/home/alex/client.crt", keyFile: "/home/alex/client.key",
+            certificates: chain ? [leaf, intermediate] : [leaf], keyMode: keyMode, keyOwnedByRoot: false)
+        evidence.sslpasswordGiven = password
+        return evidence
+    }
+
+    static let clientMessages: [(String, DiagnosisCode)] = [
+        (prefix + "FATAL:  connection requires a valid client certificate\n", .clientCertRequired),
+        (prefix + "SSL error: tlsv1 alert unknown ca\n", .clientCertRejected),
+        (prefix + "SSL error: sslv3 alert certificate revoked\n", .clientCertRevoked),
+        (prefix + "SSL error: sslv3 alert certificate expired\n", .clientCertRejected),
+        (prefix + "private key file \"/home/alex/client.key\" has group or world access; file must have permissions u=rw (0600) or less if owned by the current user, or permissions u=rw,g=r (0640) or less if owned by root\n", .clientKeyPermissions),
+        (prefix + "could not load private key file \"/home/alex/client.key\": processing error\n", .clientKeyEncrypted),
+        (prefix + "certificate present, but not private key file \"/home/alex/client.key\"\n", .clientKeyInvalid),
+        (prefix + "could not load private key file \"/home/alex/client.key\": key values mismatch\n", .clientKeyInvalid),
+        (prefix + "FATAL:  certificate authentication failed for user \"alex\"\n", .clientCertRejected),
+        ("invalid SSL protocol version range\n", .unsupportedOption),
+    ]
+
+    @Test(arguments: clientMessages)
+    func clientSideFailuresHaveTheirOwnCodes(message: String, code: DiagnosisCode) {
+        let report = Report(Self.clientEvidence(message))
+        #expect(report.diagnosis.code == code, "\(message)")
+        #expect(!report.diagnosis.fix.contains("pgsecure test --json"))
+        #expect(!report.diagnosis.fix.contains("ALTER ROLE"))
+    }
+
+    @Test func certificateForAnotherUserIsNotAPasswordProblem() {
+        for message in ["FATAL:  certificate authentication failed for user \"alex\"\n", "FATAL:  password authentication failed for user \"alex\"\n"] {
+            let report = Report(Self.clientEvidence(Self.prefix + message, commonName: "someone-else"))
+            #expect(report.diagnosis.code == .clientCertUserMismatch)
+            #expect(report.diagnosis.summary.contains("CN is \"someone-else\", and the user is \"alex\""))
+            #expect(!report.diagnosis.fix.contains("ALTER ROLE"))
+        }
+    }
+
+    @Test func clientCertificateDetailsShapeTheFix() {
+        let leafOnly = Report(Self.clientEvidence(Self.prefix + "SSL error: tlsv1 alert unknown ca\n", chain: false))
+        #expect(leafOnly.diagnosis.summary.contains("without the intermediate \"CN=Client CA\""))
+        #expect(leafOnly.diagnosis.fix.contains(">> /home/alex/client.crt"))
+        let permissions = Report(Self.clientEvidence(
+            Self.prefix + "private key file \"/home/alex/client.key\" has group or world access; file must …\n", keyMode: 0o644))
+        #expect(permissions.diagnosis.summary.contains("(mode 644)"))
+        #expect(permissions.diagnosis.fix == "chmod 600 /home/alex/client.key")
+        let wrongPassword = Report(Self.clientEvidence(
+            Self.prefix + "could not load private key file \"/home/alex/client.key\": bad decrypt\n", password: true))
+        #expect(wrongPassword.diagnosis.summary.contains("the sslpassword given does not decrypt it"))
+        var none = Self.evidence(Self.prefix + "FATAL:  connection requires a valid client certificate\n")
+        none.clientCertificate = nil
+        #expect(Report(none).diagnosis.summary.contains("no sslcert was given"))
+    }
+
+    @Test func localSocketMakesNoNetworkClaims() {
+        var evidence = Self.evidence(nil, connected: true, target: TestTarget(
+            host: "/var/run/postgresql", port: 5432, user: "alex", dbname: "app", sslmode: .verifyFull, rootFile: nil))
+        evidence.sslInUse = false
+        evidence.overUnixSocket = true
+        let report = Report(evidence)
+        #expect(report.verdict == .localSocket)
+        #expect(report.warnings.isEmpty)
+        #expect(report.diagnosis.fix == "Nothing to fix.")
+        #expect(!report.text.contains("network") && !report.text.contains("--sslmode"))
     }
 
     @Test func verifyFailedWithoutChainStillSaysUntrusted() {

@@ -69,6 +69,42 @@ import PGSecureModel
         #expect(ConnectionPlan(explicit, environment: ["HOME": home.path]).homeRootCertificate == nil)
     }
 
+    /// libpq's other default files: ~/.postgresql/root.crl (only with a root file, and only when neither sslcrl nor
+    /// sslcrldir is set), postgresql.crt and postgresql.key (when the certificate exists) are passed explicitly too.
+    @Test func homeCRLAndClientCertificateArePassedExplicitly() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("pgsecure-home-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let directory = home.appendingPathComponent(".postgresql")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for name in ["root.crt", "root.crl", "postgresql.crt"] {
+            FileManager.default.createFile(atPath: directory.appendingPathComponent(name).path, contents: Data("x".utf8))
+        }
+        let settings = ConnectionSettings(endpoints: [Endpoint(host: "db.example.com")], sslmode: .verifyFull)
+        let plan = ConnectionPlan(settings, environment: ["HOME": home.path])
+        #expect(plan.options["sslcrl"] == directory.path + "/root.crl")
+        #expect(plan.revocation.file == directory.path + "/root.crl")
+        #expect(plan.options["sslcert"] == directory.path + "/postgresql.crt")
+        #expect(plan.options["sslkey"] == directory.path + "/postgresql.key")
+        #expect(plan.clientCertificate()?.keyMode == nil)  // no key file: libpq will say so
+
+        var withDirectory = settings
+        withDirectory.otherOptions.set("sslcrldir", "/crls")
+        #expect(ConnectionPlan(withDirectory, environment: ["HOME": home.path]).options["sslcrl"] == nil)
+        var explicit = settings
+        explicit.otherOptions.set("sslcert", "/nowhere/client.crt")
+        let missing = ConnectionPlan(explicit, environment: ["HOME": home.path])
+        #expect(missing.clientCertificateFile == nil && missing.absentClientCertificateFile == "/nowhere/client.crt")
+        #expect(ConnectionPlan(settings, environment: ["HOME": "/nonexistent"]).options["sslcert"] == nil)
+
+        // libpq sends no client certificate over a socket: the report must not name one.
+        #expect(!plan.onlySockets)
+        var socket = settings
+        socket.endpoints = [Endpoint(host: "/var/run/postgresql"), Endpoint(host: "@abstract")]
+        #expect(ConnectionPlan(socket, environment: ["HOME": home.path]).onlySockets)
+        socket.otherOptions.set("hostaddr", "127.0.0.1,127.0.0.1")
+        #expect(!ConnectionPlan(socket, environment: ["HOME": home.path]).onlySockets)
+    }
+
     @Test func rootFileLoadedOnlyWhenLibpqWouldLoadIt() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pgsecure-root-\(UUID().uuidString).crt").path
         defer { try? FileManager.default.removeItem(atPath: file) }

@@ -33,6 +33,8 @@ public struct TLSLab: Sendable {
     public var user: String { values["LAB_USER"]! }
     public var password: String { values["LAB_PASSWORD"]! }
     public var rootCertificate: String { values["LAB_ROOT_CERT"]! }
+    /// The lab's PKI directory: every certificate, key, root file and CRL the lab made (see Tests/lab/lab).
+    public var pki: String { values["LAB_PKI"]! }
 
     /// `--host localhost --port P --user U --dbname postgres`, the fields every lab connection shares.
     public func fields(_ server: String) -> [String] {

@@ -6,19 +6,36 @@ import Darwin
 import COpenSSL
 import PGSecureModel
 
-/// Reads the server's certificate chain and checks it independently of libpq: against the chosen root file
-/// (X509_verify_cert, whose error code names the cause) and against the host name.
+/// Where libpq looks for CRLs (sslcrl, sslcrldir): loaded into the check's store exactly when libpq loads them.
+struct RevocationFiles: Equatable {
+    var file: String?
+    var directory: String?
+
+    var isEmpty: Bool { (file ?? "").isEmpty && (directory ?? "").isEmpty }
+
+    /// `sslcrl=FILE sslcrldir=DIR`, as given (nil when neither is).
+    var description: String? {
+        let given = [file.map { "sslcrl=" + $0 }, directory.map { "sslcrldir=" + $0 }].compactMap { $0 }
+        return given.isEmpty ? nil : given.joined(separator: " ")
+    }
+}
+
+/// Reads the server's certificate chain and checks it independently of libpq: against the chosen root file and CRLs
+/// (X509_verify_cert, whose error code names the cause) and against the host name, by libpq's rule.
 enum ChainInspector {
     /// The chain of an established libpq TLS session (`PQsslStruct(conn, "OpenSSL")`).
-    static func check(ssl: OpaquePointer, rootFile: String?, hostName: String, now: Int64) -> ChainCheck? {
+    static func check(
+        ssl: OpaquePointer, rootFile: String?, revocation: RevocationFiles, hostName: String, now: Int64
+    ) -> ChainCheck? {
         guard let chain = SSL_get_peer_cert_chain(ssl) else { return nil }
-        return check(chain: chain, rootFile: rootFile, hostName: hostName, now: now)
+        return check(chain: chain, rootFile: rootFile, revocation: revocation, hostName: hostName, now: now)
     }
 
     /// Fetches the chain itself when libpq refused it: TCP, PostgreSQL's SSLRequest, then a TLS handshake that
     /// verifies nothing (the chain is checked afterwards, by `check`). Nil when the server cannot be reached.
     static func probe(
-        address: String, port: Int, serverName: String, rootFile: String?, timeout: Double, now: Int64
+        address: String, port: Int, serverName: String, rootFile: String?, revocation: RevocationFiles,
+        timeout: Double, now: Int64
     ) -> ChainCheck? {
         guard let socket = TLSProbeSocket.open(address: address, port: port, timeout: timeout) else { return nil }
         defer { close(socket) }
@@ -42,20 +59,19 @@ enum ChainInspector {
         }
         defer { ERR_clear_error() }
         guard SSL_connect(ssl) == 1, let chain = SSL_get_peer_cert_chain(ssl) else { return nil }
-        let result = check(chain: chain, rootFile: rootFile, hostName: serverName, now: now)
+        let result = check(chain: chain, rootFile: rootFile, revocation: revocation, hostName: serverName, now: now)
         SSL_shutdown(ssl)
         return result
     }
 
     /// `chain` is the peer chain as the client sees it: leaf first, then what the server sent along.
-    static func check(chain: OpaquePointer, rootFile: String?, hostName: String, now: Int64) -> ChainCheck? {
+    static func check(
+        chain: OpaquePointer, rootFile: String?, revocation: RevocationFiles, hostName: String, now: Int64
+    ) -> ChainCheck? {
         let count = pgsecure_sk_X509_num(chain)
         guard count > 0, let leaf = pgsecure_sk_X509_value(chain, 0) else { return nil }
         let presented = (0..<count).compactMap { pgsecure_sk_X509_value(chain, $0) }.map(facts)
-        let hostMatches =
-            IPAddress.isLiteral(hostName)
-            ? X509_check_ip_asc(leaf, hostName, 0) == 1
-            : X509_check_host(leaf, hostName, hostName.utf8.count, 0, nil) == 1
+        let hostMatches = HostNameMatch.check(host: hostName, san: presented[0].san, commonName: presented[0].commonName).isMatch
 
         guard let rootFile else {
             return ChainCheck(
@@ -77,9 +93,14 @@ enum ChainInspector {
                 verifyErrorText: "the root file could not be read", verifiedPath: [], hostName: hostName,
                 hostMatches: hostMatches)
         }
+        // libpq (initialize_SSL): CRLs only with a root file, and the whole chain checked once any loaded.
+        let crlChecked = !revocation.isEmpty && X509_STORE_load_locations(store, revocation.file, revocation.directory) == 1
+        if crlChecked { X509_STORE_set_flags(store, UInt(X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL)) }
         X509_STORE_CTX_init(context, store, leaf, chain)
         let verified = X509_verify_cert(context) == 1
         let error = verified ? 0 : X509_STORE_CTX_get_error(context)
+        // The certificate the error is about: from the server, or a copy in the root file.
+        let failing = verified ? nil : X509_STORE_CTX_get_current_cert(context).map(facts)
         var path: [String] = []
         if verified, let built = X509_STORE_CTX_get0_chain(context) {
             path = (0..<pgsecure_sk_X509_num(built)).compactMap { pgsecure_sk_X509_value(built, $0) }.map { name(X509_get_subject_name($0)) }
@@ -87,7 +108,7 @@ enum ChainInspector {
         return ChainCheck(
             presented: presented, rootFile: rootFile, verifyError: error,
             verifyErrorText: String(cString: X509_verify_cert_error_string(Int(error))), verifiedPath: path,
-            hostName: hostName, hostMatches: hostMatches)
+            hostName: hostName, hostMatches: hostMatches, failing: failing, crlChecked: crlChecked)
     }
 
     static func facts(_ certificate: OpaquePointer) -> CertificateFacts {
@@ -95,7 +116,20 @@ enum ChainInspector {
             subject: name(X509_get_subject_name(certificate)), issuer: name(X509_get_issuer_name(certificate)),
             san: subjectAlternativeNames(certificate), notBefore: epochSeconds(X509_get0_notBefore(certificate)),
             notAfter: epochSeconds(X509_get0_notAfter(certificate)),
-            sha256: RootCertificateStore.sha256Fingerprint(certificate))
+            sha256: RootCertificateStore.sha256Fingerprint(certificate), commonName: commonName(certificate))
+    }
+
+    /// The subject's first CN, raw, as libpq reads it (X509_NAME_get_index_by_NID from -1).
+    static func commonName(_ certificate: OpaquePointer) -> String? {
+        guard let subject = X509_get_subject_name(certificate) else { return nil }
+        let index = X509_NAME_get_index_by_NID(subject, NID_commonName, -1)
+        guard index >= 0, let entry = X509_NAME_get_entry(subject, index) else { return nil }
+        return asn1Text(X509_NAME_ENTRY_get_data(entry))
+    }
+
+    /// Every certificate in a PEM file (a client certificate file: leaf, then any intermediates).
+    static func certificates(inFile path: String) -> [CertificateFacts] {
+        RootCertificateStore.certificates(inFile: path, facts)
     }
 
     /// RFC 2253 order (CN first), UTF-8 kept readable.

@@ -40,6 +40,11 @@ public enum ConnectionTester {
             target: plan.target, connected: false, homeRootCertificate: plan.homeRootCertificate,
             rootFileLoaded: ConnectionPlan.libpqLoads(rootFile: plan.target.rootFile, libpqVersion: LibPQ.version),
             timeoutSeconds: timeout, libpqVersion: LibPQ.versionText, now: Int64(time(nil)))
+        // Read before connecting: which certificate libpq sends, and whether it will refuse the key's mode.
+        evidence.clientCertificate = plan.onlySockets ? nil : plan.clientCertificate()  // libpq sends none over a socket
+        evidence.absentClientCertificateFile = plan.absentClientCertificateFile
+        evidence.revocationGiven = plan.revocation.description
+        evidence.sslpasswordGiven = !(plan.options["sslpassword"] ?? "").isEmpty
 
         LibpqHooks.installOnce()
         let attempt = AsyncConnection.run(plan.options, timeout: timeout, cancellation: cancellation)
@@ -49,6 +54,13 @@ public enum ConnectionTester {
         evidence.connected = attempt.connection.map { PQstatus($0) == CONNECTION_OK } ?? false
 
         if evidence.connected, let connection {
+            // The host and port that answered: one of several, or libpq's default socket directory.
+            if let host = PQhost(connection).map({ String(cString: $0) }), !host.isEmpty {
+                let port = PQport(connection).flatMap { Int(String(cString: $0)) } ?? plan.target.port
+                evidence.target = plan.target.answered(host: host, port: port)
+            }
+            evidence.overUnixSocket = Self.isUnixSocket(PQsocket(connection))
+            if evidence.overUnixSocket { evidence.clientCertificate = nil }  // libpq sends none over a socket
             evidence.sslInUse = PQsslInUse(connection) == 1
             if evidence.sslInUse {
                 evidence.tls = TLSFacts(
@@ -56,8 +68,8 @@ public enum ConnectionTester {
                     bits: attribute(connection, "key_bits").flatMap { Int($0) })
                 if let ssl = PQsslStruct(connection, "OpenSSL") {
                     evidence.chainCheck = ChainInspector.check(
-                        ssl: OpaquePointer(ssl), rootFile: plan.target.rootFile, hostName: plan.target.host,
-                        now: evidence.now)
+                        ssl: OpaquePointer(ssl), rootFile: plan.target.rootFile, revocation: plan.revocation,
+                        hostName: evidence.target.host, now: evidence.now)
                 }
             }
             evidence.serverVersion = PQparameterStatus(connection, "server_version").map { String(cString: $0) }
@@ -67,14 +79,49 @@ public enum ConnectionTester {
             evidence.libpqMessage = attempt.failure
                 ?? connection.flatMap { PQerrorMessage($0) }.map { String(cString: $0) }
                 ?? "out of memory"
-            if Self.wantsChainProbe(evidence.libpqMessage!), !plan.target.host.hasPrefix("/") {
+            if Self.wantsChainProbe(evidence.libpqMessage!), !ConnectionPlan.isSocketPath(plan.target.host) {
                 evidence.chainCheck = ChainInspector.probe(
                     address: plan.target.hostaddr ?? plan.target.host, port: plan.target.port,
-                    serverName: plan.target.host, rootFile: plan.target.rootFile, timeout: min(timeout, 5),
-                    now: evidence.now)
+                    serverName: plan.target.host, rootFile: plan.target.rootFile, revocation: plan.revocation,
+                    timeout: min(timeout, 5), now: evidence.now)
             }
         }
+        if settings.endpoints.count > 1 {
+            evidence.hosts = eachHost(settings, answered: evidence.connected ? evidence.target : nil, timeout: timeout,
+                                      environment: environment, cancellation: cancellation)
+        }
         return Report(evidence)
+    }
+
+    /// libpq tries the hosts in order and stops at the first that accepts; its message then says nothing about the
+    /// others, and a failure's lines do not say which host each line is about when names repeat. So each host is tested
+    /// on its own, with the same settings: every result is one libpq really produced for that host.
+    static func eachHost(
+        _ settings: ConnectionSettings, answered: TestTarget?, timeout: Double, environment: [String: String],
+        cancellation: CancellationPipe?
+    ) -> [HostOutcome] {
+        let addresses = settings.otherOptions["hostaddr"]?.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        return settings.endpoints.enumerated().map { index, endpoint in
+            var single = settings
+            single.endpoints = [endpoint]
+            if let addresses, addresses.count == settings.endpoints.count { single.otherOptions.set("hostaddr", addresses[index]) }
+            let report = test(single, timeout: timeout, environment: environment, cancellation: cancellation)
+            let isAnswered = answered.map { $0.host == endpoint.host && $0.port == report.target.port } ?? false
+            return HostOutcome(
+                host: endpoint.host, port: report.target.port, answered: isAnswered, verdict: report.verdict,
+                code: report.diagnosis.code, summary: report.diagnosis.summary)
+        }
+    }
+
+    /// The connected socket's own address family: AF_UNIX means libpq went through a socket file.
+    static func isUnixSocket(_ descriptor: Int32) -> Bool {
+        guard descriptor >= 0 else { return false }
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) == 0 }
+        }
+        return named && Int32(address.ss_family) == AF_UNIX
     }
 
     /// Failures where the server's certificate explains more than libpq's words.
@@ -107,6 +154,14 @@ struct ConnectionPlan {
     var options: [LibpqOption]
     var target: TestTarget
     var homeRootCertificate: String?
+    /// sslcrl / sslcrldir as libpq reads them (~/.postgresql/root.crl when neither is set and it exists).
+    var revocation = RevocationFiles()
+    /// The client certificate and key libpq sends: sslcert/sslkey, else ~/.postgresql/postgresql.crt and .key.
+    /// Nil when the certificate file does not exist (libpq then sends none, without a word).
+    var clientCertificateFile: String?
+    var clientKeyFile: String?
+    /// sslcert as given, when no such file exists.
+    var absentClientCertificateFile: String?
 
     init(_ settings: ConnectionSettings, environment: [String: String]) {
         var options = settings.options
@@ -122,6 +177,27 @@ struct ConnectionPlan {
                 homeRootCertificate = candidate
             }
         }
+        let home = Self.homeDirectory(environment: environment).map { $0 + "/.postgresql/" }
+        // The same for libpq's other default files: the CRL (read only with a root file), the client certificate
+        // and its key (read in every mode but disable). Passing them explicitly keeps the report exact.
+        func nonEmpty(_ keyword: String) -> String? { options[keyword].flatMap { $0.isEmpty ? nil : $0 } }
+        if mode != .disable, let home {
+            if options["sslrootcert"] != nil, nonEmpty("sslcrl") == nil, nonEmpty("sslcrldir") == nil,
+                access(home + "root.crl", F_OK) == 0
+            {
+                options.set("sslcrl", home + "root.crl")
+            }
+            let certificate = nonEmpty("sslcert") ?? home + "postgresql.crt"
+            if access(certificate, F_OK) == 0 {
+                options.set("sslcert", certificate)
+                options.set("sslkey", nonEmpty("sslkey") ?? home + "postgresql.key")
+                clientCertificateFile = certificate
+                clientKeyFile = options["sslkey"]
+            } else if nonEmpty("sslcert") != nil {
+                absentClientCertificateFile = certificate
+            }
+        }
+        revocation = RevocationFiles(file: nonEmpty("sslcrl"), directory: nonEmpty("sslcrldir"))
         if settings.sslmode == nil { options.set("sslmode", mode.rawValue) }
         self.options = options
         let endpoint = settings.endpoints.first
@@ -129,6 +205,26 @@ struct ConnectionPlan {
             host: endpoint?.host ?? "localhost", port: endpoint?.port ?? 5432, hostaddr: options["hostaddr"],
             user: settings.user, dbname: settings.dbname, sslmode: mode,
             rootFile: mode == .disable ? nil : options["sslrootcert"])
+    }
+
+    /// Every host is a socket directory (no host at all: libpq's default socket) and no hostaddr sends libpq over
+    /// TCP: no TLS, so no client certificate.
+    var onlySockets: Bool {
+        options["hostaddr"] == nil && (options["host"] ?? "").split(separator: ",").allSatisfy { Self.isSocketPath(String($0)) }
+    }
+
+    /// libpq's is_unixsock_path: a directory, or `@` for Linux's abstract namespace.
+    static func isSocketPath(_ host: String) -> Bool { host.hasPrefix("/") || host.hasPrefix("@") }
+
+    /// The client certificate file's certificates and the key file's mode and owner, for the report and diagnosis.
+    func clientCertificate() -> ClientCertificateFacts? {
+        guard let certificateFile = clientCertificateFile, let keyFile = clientKeyFile else { return nil }
+        var status = stat()
+        let keyExists = stat(keyFile, &status) == 0
+        return ClientCertificateFacts(
+            certificateFile: certificateFile, keyFile: keyFile,
+            certificates: ChainInspector.certificates(inFile: certificateFile),
+            keyMode: keyExists ? UInt32(status.st_mode & 0o7777) : nil, keyOwnedByRoot: keyExists && status.st_uid == 0)
     }
 
     /// Whether libpq (fe-secure-openssl.c) uses this root file: `system` is OpenSSL's store from libpq 16; anything

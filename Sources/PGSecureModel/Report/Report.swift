@@ -7,10 +7,13 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
     /// TLS, but nobody checked who answered.
     case encryptedUnverified = "encrypted-unverified"
     case unencrypted
+    /// A Unix-domain socket: libpq ignores sslmode there, and no TLS is needed — the data never leaves the machine.
+    case localSocket = "local-socket"
     case failed
 
     public var explanation: String {
         switch self {
+        case .localSocket: "local socket; no TLS and none needed: the data never leaves this machine"
         case .verifiedFull: "encrypted; certificate chain and host name verified"
         case .verifiedCA: "encrypted; certificate chain verified, host name not checked"
         case .encryptedUnverified: "encrypted, but the server's identity was not checked"
@@ -42,6 +45,21 @@ public enum DiagnosisCode: String, Codable, Sendable, CaseIterable {
     case unsupportedOption = "unsupported-option"
     /// The client key (sslkey) is encrypted and no sslpassword, or a wrong one, was given.
     case clientKeyEncrypted = "client-key-encrypted"
+    /// libpq refuses a client key that group or others may read (see `ClientKeyRule`).
+    case clientKeyPermissions = "client-key-permissions"
+    /// The client key file is missing, or does not belong to the client certificate.
+    case clientKeyInvalid = "client-key-invalid"
+    /// The server requires a client certificate and none was sent.
+    case clientCertRequired = "client-cert-required"
+    /// The server does not accept the client certificate (unknown CA, missing intermediate, expired).
+    case clientCertRejected = "client-cert-rejected"
+    /// The client certificate's CN is not the user name (`cert`, or clientcert=verify-full).
+    case clientCertUserMismatch = "client-cert-user-mismatch"
+    case clientCertRevoked = "client-cert-revoked"
+    /// The server's certificate is revoked by a CRL in sslcrl / sslcrldir.
+    case certRevoked = "cert-revoked"
+    /// sslcrl / sslcrldir was given, and it holds no (valid) CRL from a CA in the chain: libpq then refuses the chain.
+    case crlMissing = "crl-missing"
     case unknown
 }
 
@@ -69,14 +87,28 @@ public struct CertificateFacts: Codable, Sendable, Equatable {
     public let notAfter: Int64
     /// `AA:BB:...`, as `openssl x509 -fingerprint -sha256` prints it.
     public let sha256: String
+    /// The subject's first CN, as libpq reads it for host names and the server for `cert` authentication.
+    public let commonName: String?
 
-    public init(subject: String, issuer: String, san: [String], notBefore: Int64, notAfter: Int64, sha256: String) {
+    public init(
+        subject: String, issuer: String, san: [String], notBefore: Int64, notAfter: Int64, sha256: String,
+        commonName: String? = nil
+    ) {
         self.subject = subject
         self.issuer = issuer
         self.san = san
         self.notBefore = notBefore
         self.notAfter = notAfter
         self.sha256 = sha256
+        self.commonName = commonName
+    }
+
+    public var isSelfIssued: Bool { subject == issuer }
+
+    /// `expired 3 days ago`, `12 days left`.
+    public func validityLeft(now: Int64) -> String {
+        let days = daysLeft(now: now)
+        return days >= 0 ? "\(days) day\(days == 1 ? "" : "s") left" : "expired \(-days) day\(days == -1 ? "" : "s") ago"
     }
 
     /// Whole days until `notAfter`; negative once expired.
@@ -100,10 +132,15 @@ public struct ChainCheck: Codable, Sendable, Equatable {
     /// The host name checked against the certificate, and whether it matched (nil: not checked).
     public let hostName: String?
     public let hostMatches: Bool?
+    /// The certificate OpenSSL's verify error is about (it may come from the root file, not from the server).
+    public let failing: CertificateFacts?
+    /// Whether CRLs (sslcrl / sslcrldir) were loaded, so revocation was checked for the whole chain, as libpq does.
+    public let crlChecked: Bool
 
     public init(
         presented: [CertificateFacts], rootFile: String?, verifyError: Int32, verifyErrorText: String,
-        verifiedPath: [String], hostName: String?, hostMatches: Bool?
+        verifiedPath: [String], hostName: String?, hostMatches: Bool?, failing: CertificateFacts? = nil,
+        crlChecked: Bool = false
     ) {
         self.presented = presented
         self.rootFile = rootFile
@@ -112,7 +149,12 @@ public struct ChainCheck: Codable, Sendable, Equatable {
         self.verifiedPath = verifiedPath
         self.hostName = hostName
         self.hostMatches = hostMatches
+        self.failing = failing
+        self.crlChecked = crlChecked
     }
+
+    /// Whether `certificate` came from the server (otherwise from the root file).
+    public func wasPresented(_ certificate: CertificateFacts) -> Bool { presented.contains { $0.sha256 == certificate.sha256 } }
 
     public var leaf: CertificateFacts? { presented.first }
     /// The chain leads to a root in the root file.
@@ -122,6 +164,10 @@ public struct ChainCheck: Codable, Sendable, Equatable {
 /// OpenSSL's verify codes that name a cause (x509_vfy.h).
 public enum OpenSSLVerifyError {
     public static let ok: Int32 = 0
+    public static let unableToGetIssuer: Int32 = 2
+    public static let unableToGetCRL: Int32 = 3
+    public static let crlNotYetValid: Int32 = 11
+    public static let crlExpired: Int32 = 12
     public static let notYetValid: Int32 = 9
     public static let expired: Int32 = 10
     public static let selfSigned: Int32 = 18
@@ -129,6 +175,69 @@ public enum OpenSSLVerifyError {
     public static let unableToGetLocalIssuer: Int32 = 20
     public static let unableToVerifyLeaf: Int32 = 21
     public static let revoked: Int32 = 23
+}
+
+/// The client certificate libpq sends (sslcert, else ~/.postgresql/postgresql.crt when it exists) and its key,
+/// read before connecting.
+public struct ClientCertificateFacts: Codable, Sendable, Equatable {
+    public let certificateFile: String
+    public let keyFile: String
+    /// As in the file, leaf first (empty when it could not be read).
+    public let certificates: [CertificateFacts]
+    /// The key file's permission bits and whether root owns it (nil: no such file).
+    public let keyMode: UInt32?
+    public let keyOwnedByRoot: Bool
+
+    public init(
+        certificateFile: String, keyFile: String, certificates: [CertificateFacts], keyMode: UInt32?,
+        keyOwnedByRoot: Bool
+    ) {
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+        self.certificates = certificates
+        self.keyMode = keyMode
+        self.keyOwnedByRoot = keyOwnedByRoot
+    }
+
+    public var leaf: CertificateFacts? { certificates.first }
+    /// libpq refuses to load this key (checked before connecting, with libpq's rule).
+    public var keyRefused: Bool { keyMode.map { ClientKeyRule.refuses(mode: $0, ownedByRoot: keyOwnedByRoot) } ?? false }
+    /// The file holds a leaf whose issuer it does not hold: the server sees no intermediate.
+    public var lacksIntermediate: Bool {
+        guard let leaf, !leaf.isSelfIssued else { return false }
+        return !certificates.dropFirst().contains { $0.subject == leaf.issuer }
+    }
+}
+
+/// libpq 15's rule for the client key file (fe-secure-openssl.c, initialize_SSL): "file must have permissions u=rw
+/// (0600) or less if owned by the current user, or permissions u=rw,g=r (0640) or less if owned by root".
+public enum ClientKeyRule {
+    public static func refuses(mode: UInt32, ownedByRoot: Bool) -> Bool {
+        // Root-owned: no group write/execute, nothing for others. Otherwise: nothing for group or others.
+        mode & (ownedByRoot ? 0o037 : 0o077) != 0
+    }
+}
+
+/// One host of a multi-host connection string, tested on its own.
+public struct HostOutcome: Codable, Sendable, Equatable {
+    public let host: String
+    public let port: Int
+    /// The host that answered the real (multi-host) attempt.
+    public let answered: Bool
+    public let verdict: Verdict
+    public let code: DiagnosisCode
+    public let summary: String
+
+    public init(host: String, port: Int, answered: Bool, verdict: Verdict, code: DiagnosisCode, summary: String) {
+        self.host = host
+        self.port = port
+        self.answered = answered
+        self.verdict = verdict
+        self.code = code
+        self.summary = summary
+    }
+
+    public var hostAndPort: String { TestTarget.hostAndPort(host, port) }
 }
 
 public struct TLSFacts: Codable, Sendable, Equatable {
@@ -184,7 +293,15 @@ public struct TestTarget: Codable, Sendable, Equatable {
         self.rootFile = rootFile
     }
 
-    public var hostAndPort: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
+    public var hostAndPort: String { Self.hostAndPort(host, port) }
+
+    /// The same target, for the host and port that answered (a multi-host string, or libpq's default socket).
+    public func answered(host: String, port: Int) -> TestTarget {
+        TestTarget(host: host, port: port, hostaddr: hostaddr, user: user, dbname: dbname, sslmode: sslmode, rootFile: rootFile)
+    }
+
+    /// `host:port`, an IPv6 address in brackets.
+    static func hostAndPort(_ host: String, _ port: Int) -> String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
 }
 
 /// Everything the tester observed, before any interpretation. `Report(evidence)` turns it into a verdict,
@@ -210,6 +327,18 @@ public struct ConnectionEvidence: Sendable, Equatable {
     public var libpqVersion: String
     /// Seconds since 1970, for days-left arithmetic.
     public var now: Int64
+    /// The client certificate and key libpq used (nil: none sent).
+    public var clientCertificate: ClientCertificateFacts?
+    /// An sslcert that was given but does not exist: libpq then sends no certificate, without a word.
+    public var absentClientCertificateFile: String?
+    /// sslcrl / sslcrldir as given to libpq (nil: none), to say when libpq silently checked no revocation.
+    public var revocationGiven: String?
+    /// Whether an sslpassword was given (the key's pass phrase; its value is never kept here).
+    public var sslpasswordGiven = false
+    /// The connection ran over a Unix-domain socket (seen on the connected socket itself).
+    public var overUnixSocket = false
+    /// Each host of a multi-host string, tested on its own (empty for a single host).
+    public var hosts: [HostOutcome] = []
 
     public init(
         target: TestTarget, connected: Bool, sslInUse: Bool = false, tls: TLSFacts? = nil,
@@ -251,6 +380,8 @@ public struct Report: Sendable, Equatable {
     public let timings: PhaseTimings
     public let libpqMessage: String?
     public let now: Int64
+    public let clientCertificate: ClientCertificateFacts?
+    public let hosts: [HostOutcome]
 
     public init(_ evidence: ConnectionEvidence) {
         target = evidence.target
@@ -267,10 +398,18 @@ public struct Report: Sendable, Equatable {
         timings = evidence.timings
         libpqMessage = evidence.libpqMessage
         now = evidence.now
+        clientCertificate = evidence.clientCertificate
+        // A single host is its own list: scripts read `hosts` the same way for one host or several.
+        hosts = evidence.hosts.isEmpty
+            ? [HostOutcome(
+                host: target.host, port: target.port, answered: connected, verdict: verdict, code: diagnosis.code,
+                summary: diagnosis.summary)]
+            : evidence.hosts
     }
 
     static func verdict(_ evidence: ConnectionEvidence) -> Verdict {
         guard evidence.connected else { return .failed }
+        if evidence.overUnixSocket { return .localSocket }
         guard evidence.sslInUse else { return .unencrypted }
         switch evidence.target.sslmode {
         case .verifyFull: return .verifiedFull
@@ -292,9 +431,17 @@ public struct Report: Sendable, Equatable {
     static let expiryWarningDays = 30
 
     static func warnings(_ evidence: ConnectionEvidence, verdict: Verdict) -> [String] {
-        guard evidence.connected else { return [] }
+        // A socket: nothing crosses a network, and sslmode does not apply.
+        guard evidence.connected, verdict != .localSocket else { return [] }
         var warnings: [String] = []
         let mode = evidence.target.sslmode
+        // libpq loads CRLs only along with a root file, and skips ones it cannot load without a word.
+        if let crl = evidence.revocationGiven, evidence.sslInUse, evidence.chainCheck?.crlChecked != true {
+            let why = evidence.rootFileLoaded && evidence.chainCheck?.rootFile != nil
+                ? "libpq could not load it (a missing or unreadable file, or no CRL in it)"
+                : "libpq reads CRLs only along with a root file, and none was loaded"
+            warnings.append("\(crl) was given, but no revocation was checked: \(why).")
+        }
         if let home = evidence.homeRootCertificate, !mode.verifiesCertificate {
             warnings.append(
                 "\(home) exists, so libpq checked the chain with sslmode=\(mode.rawValue) here; on a machine without that file the same setting checks nothing. Use sslmode=verify-full with sslrootcert to make it explicit.")

@@ -14,8 +14,12 @@ extension Report {
         let user = target.user.map { " as \($0)" } ?? ""
         let database = target.dbname.map { ", database \($0)" } ?? ""
         let via = target.hostaddr.map { " (address \($0))" } ?? ""
-        row("Tested:", "\(target.hostAndPort)\(via)\(user)\(database), sslmode=\(target.sslmode.rawValue)"
-            + (target.rootFile.map { ", root file \($0)" } ?? ""))
+        // libpq ignores sslmode and the root file on a Unix socket: naming them there would claim a check that never ran.
+        let security =
+            verdict == .localSocket
+            ? " (Unix socket: sslmode and the root file do not apply)"
+            : ", sslmode=\(target.sslmode.rawValue)" + (target.rootFile.map { ", root file \($0)" } ?? "")
+        row("Tested:", "\(target.hostAndPort)\(via)\(user)\(database)\(security)")
         row("Verdict:", "\(verdict.rawValue) — \(verdict.explanation)")
         if connected {
             var reached = "yes"
@@ -44,10 +48,23 @@ extension Report {
                 row("  chain:", path.joined(separator: " → ") + ending)
             }
             if !certificate.san.isEmpty { row("  names:", certificate.san.joined(separator: ", ")) }
-            let days = certificate.daysLeft(now: now)
-            let left = days >= 0 ? "\(days) day\(days == 1 ? "" : "s") left" : "expired \(-days) day\(days == -1 ? "" : "s") ago"
-            row("  valid:", "\(UTCTime.iso8601(certificate.notBefore)) to \(UTCTime.iso8601(certificate.notAfter)) (\(left))")
+            row("  valid:", "\(UTCTime.iso8601(certificate.notBefore)) to \(UTCTime.iso8601(certificate.notAfter)) (\(certificate.validityLeft(now: now)))")
             row("  sha256:", certificate.sha256)
+            if let failing = chainCheck?.failing, failing.sha256 != certificate.sha256, let check = chainCheck {
+                let source = check.wasPresented(failing) ? "sent by the server" : "from the root file"
+                row("  failed at:", "\(failing.subject) (\(source)), valid \(UTCTime.iso8601(failing.notBefore)) to \(UTCTime.iso8601(failing.notAfter)) (\(failing.validityLeft(now: now)))")
+            }
+        }
+        if let client = clientCertificate {
+            let subject = client.leaf.map { " (\($0.subject))" } ?? ""
+            let refused = client.keyRefused ? " (libpq refuses it: readable by group or others)" : ""
+            row("Client cert:", client.certificateFile + subject + ", key " + client.keyFile + refused)
+        }
+        if hosts.count > 1 {
+            lines.append("Hosts:")
+            lines += hosts.map { host in
+                "  \(host.hostAndPort)\(host.answered ? " (answered)" : "") — \(host.verdict.rawValue), \(host.code.rawValue): \(host.summary)"
+            }
         }
         row("Diagnosis:", "\(diagnosis.code.rawValue) — \(diagnosis.summary)")
         if !diagnosis.fix.isEmpty { row("  fix:", diagnosis.fix) }
@@ -90,10 +107,11 @@ struct ReportJSON: Encodable {
 
     enum Keys: String, CodingKey {
         case connected, verdict, ssl, server, certificate, diagnosis, warnings, timings_ms, libpq_message, target
+        case client_certificate, hosts, file, key_file, key_mode, key_refused, common_name, answered
         case in_use, `protocol`, cipher, bits
         case version, user, database
         case subject, issuer, san, not_before, not_after, days_left, sha256, chain, root_file, root_found, host_matches
-        case verify_error
+        case verify_error, failed_at, from_root_file
         case code, summary, fix
         case dns, tcp, tls, auth, total
         case host, port, hostaddr, dbname, sslmode, sslrootcert
@@ -130,6 +148,17 @@ struct ReportJSON: Encodable {
                 try node.encode(check.isTrusted, forKey: .root_found)
                 try node.encode(check.hostMatches, forKey: .host_matches)
                 try node.encode(check.verifyErrorText, forKey: .verify_error)
+                // The certificate the verify error is about, which need not be the server's own.
+                if let failing = check.failing {
+                    var failed = node.nestedContainer(keyedBy: Keys.self, forKey: .failed_at)
+                    try failed.encode(failing.subject, forKey: .subject)
+                    try failed.encode(failing.issuer, forKey: .issuer)
+                    try failed.encode(UTCTime.iso8601(failing.notBefore), forKey: .not_before)
+                    try failed.encode(UTCTime.iso8601(failing.notAfter), forKey: .not_after)
+                    try failed.encode(!check.wasPresented(failing), forKey: .from_root_file)
+                } else {
+                    try node.encodeNil(forKey: .failed_at)
+                }
             }
         } else {
             try top.encodeNil(forKey: .certificate)
@@ -151,6 +180,31 @@ struct ReportJSON: Encodable {
         try timings.encode(rounded(report.timings.total), forKey: .total)
 
         try top.encode(report.libpqMessage, forKey: .libpq_message)
+
+        if let client = report.clientCertificate {
+            var node = top.nestedContainer(keyedBy: Keys.self, forKey: .client_certificate)
+            try node.encode(client.certificateFile, forKey: .file)
+            try node.encode(client.keyFile, forKey: .key_file)
+            try node.encode(client.keyMode.map { "0" + String($0 & 0o777, radix: 8) }, forKey: .key_mode)
+            // libpq's own rule, checked before connecting: the key libpq will refuse to load.
+            try node.encode(client.keyRefused, forKey: .key_refused)
+            try node.encode(client.leaf?.subject, forKey: .subject)
+            try node.encode(client.leaf?.commonName, forKey: .common_name)
+            try node.encode(client.leaf?.issuer, forKey: .issuer)
+        } else {
+            try top.encodeNil(forKey: .client_certificate)
+        }
+
+        var hosts = top.nestedUnkeyedContainer(forKey: .hosts)
+        for host in report.hosts {
+            var node = hosts.nestedContainer(keyedBy: Keys.self)
+            try node.encode(host.host, forKey: .host)
+            try node.encode(host.port, forKey: .port)
+            try node.encode(host.answered, forKey: .answered)
+            try node.encode(host.verdict.rawValue, forKey: .verdict)
+            try node.encode(host.code.rawValue, forKey: .code)
+            try node.encode(host.summary, forKey: .summary)
+        }
 
         var target = top.nestedContainer(keyedBy: Keys.self, forKey: .target)
         try target.encode(report.target.host, forKey: .host)
