@@ -8,8 +8,9 @@ import PGSecureModel
 
 /// Finds root certificate bundles on this machine and looks inside them with OpenSSL.
 public enum RootCertificateStore {
-    /// SSL_CERT_FILE and SSL_CERT_DIR first (they override OpenSSL's defaults), then every OS bundle pgsecure
-    /// knows, then OpenSSL's own default; a place that is a link to one already listed is left out.
+    /// libpq's own default (~/.postgresql/root.crt) first, then SSL_CERT_FILE and SSL_CERT_DIR (they override
+    /// OpenSSL's defaults), every OS bundle pgsecure knows, and OpenSSL's own default; a place that is a link to one
+    /// already listed is left out.
     public static func discover(environment: [String: String]) -> [RootCertificateCandidate] {
         Array(candidates(environment: environment, countingAll: true))
     }
@@ -33,6 +34,9 @@ public enum RootCertificateStore {
 
     static func places(environment: [String: String]) -> [(source: String, path: String)] {
         var places: [(source: String, path: String)] = []
+        if let home = LocalFiles.homeDirectory(environment: environment) {
+            places.append((RootCertificateCandidate.libpqDefaultSource, home + "/.postgresql/root.crt"))
+        }
         if let file = environment["SSL_CERT_FILE"], !file.isEmpty { places.append(("SSL_CERT_FILE", file)) }
         if let directory = environment["SSL_CERT_DIR"], !directory.isEmpty { places.append(("SSL_CERT_DIR", directory)) }
         places += KnownRootBundle.all.map { ($0.system, $0.path) }

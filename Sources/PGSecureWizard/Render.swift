@@ -360,6 +360,7 @@ struct BodyWriter {
             paragraph("sslmode=\(state.sslMode.rawValue) does not check the server's certificate, so no root file is used.", style: .bold)
             blank()
             paragraph("Careful: libpq still verifies (like verify-ca) if ~/.postgresql/root.crt exists, even in require mode. Press Esc to choose verify-full, or Enter to go on.", style: .muted)
+            if state.sslMode != .disable { drawClientCertificate(state) }
             return
         }
         paragraph("Which roots should vouch for the server's certificate?", style: .bold)
@@ -412,8 +413,23 @@ struct BodyWriter {
             paragraph("(\(state.missingBundleCount) known bundle locations are not on this machine)", style: .muted, indent: 2)
         }
         error(state.rootError)
+        drawClientCertificate(state)
         blank()
-        paragraph("libpq checks the server's certificate chain against this file (sslrootcert; the PGSSLROOTCERT variable sets it too, and ~/.postgresql/root.crt is the fallback). Services using Let's Encrypt (Neon, Supabase…) chain to ISRG Root X1; your own server needs its own CA file.", style: .muted)
+        paragraph("libpq checks the server's certificate chain against this file (sslrootcert, or PGSSLROOTCERT; with neither, libpq reads ~/.postgresql/root.crt). A server with a certificate from a public CA chains to a root in the system bundle; a private CA (many managed services, your own server) needs its own CA file.", style: .muted)
+    }
+
+    /// The optional client certificate (sslcert, sslkey), for servers that ask for one: below the list, ↓ reaches it.
+    /// One line until it is used (most servers ask for none), the two fields once focused or filled.
+    mutating func drawClientCertificate(_ state: WizardState) {
+        let focused = state.rootFocus != .list
+        guard focused || !state.clientCertificate.isEmpty || !state.clientKey.isEmpty else {
+            line("Client certificate: none (↓ past the list adds one)", style: .muted)
+            return
+        }
+        blank()
+        line("Client certificate", style: focused ? Style(.accent, bold: true) : .plain)
+        field("Certificate", state.clientCertificate, focused: state.rootFocus == .clientCertificate, note: "sslcert, a PEM file")
+        field("Key", state.clientKey, focused: state.rootFocus == .clientKey, note: "sslkey, mode 0600")
     }
 
     mutating func detailLine(_ parts: [(String, Style)]) {

@@ -66,6 +66,8 @@ extension WizardState {
         if sslMode.verifiesCertificate, let root = selectedRootCertificate {
             fields.append(LibpqOption("sslrootcert", root))
         }
+        if !clientCertificate.isEmpty { fields.append(LibpqOption("sslcert", context.expandingHome(clientCertificate.text))) }
+        if !clientKey.isEmpty { fields.append(LibpqOption("sslkey", context.expandingHome(clientKey.text))) }
         let request = ConnectionRequest(
             fields: fields + otherOptions, sslmodeIsExplicit: true, keepsSecrets: includingPassword,
             readsEnvironment: false, requiresHost: false)
@@ -104,7 +106,7 @@ extension WizardState {
         switch step {
         case .start, .host, .user, .database: true
         case .sslMode: false
-        case .rootCertificate: selectedRootChoice == .custom
+        case .rootCertificate: rootFocus != .list || selectedRootChoice == .custom
         case .review: isAskingForPassword
         case .outputs: if case .path = filePrompt { true } else { false }
         }
@@ -121,7 +123,7 @@ extension WizardState {
         case .serverNoSSL, .sslRequiredByServer: .sslMode
         case .unsupportedOption: .start
         case .clientKeyEncrypted, .clientKeyPermissions, .clientKeyInvalid, .clientCertRequired, .clientCertRejected,
-            .clientCertRevoked: .start
+            .clientCertRevoked: .rootCertificate
         case .clientCertUserMismatch: .user
         case .certRevoked: .host
         case .ok, .unknown: nil
@@ -145,7 +147,10 @@ extension WizardState {
         user = TextInput(settings.user ?? "")
         password = TextInput(settings.password ?? "")
         dbname = TextInput(settings.dbname ?? "")
-        otherOptions = settings.otherOptions
+        // The client certificate has fields of its own on the root certificate step.
+        clientCertificate = TextInput(settings.otherOptions["sslcert"] ?? "")
+        clientKey = TextInput(settings.otherOptions["sslkey"] ?? "")
+        otherOptions = settings.otherOptions.filter { $0.keyword != "sslcert" && $0.keyword != "sslkey" }
         sslMode = settings.sslmode ?? .verifyFull
         // What changed the mode is worth saying on the SSL mode step; the default speaks for itself there.
         notices = resolution.notices.filter { $0.topic == .sslmode && $0 != .sslmodeDefaulted }
@@ -248,6 +253,7 @@ extension WizardState {
         status = nil
         isAskingForPassword = false
         focus = 0
+        rootFocus = .list
         scroll = 0
         if target != .review, case .running = test { test = .notRun }
     }
@@ -387,8 +393,11 @@ extension WizardState {
 
     mutating func handleRoot(_ key: Key) -> [Effect] {
         let count = rootChoices.count
+        if rootFocus != .list, key != .enter { return handleClientCertificate(key) }
         switch key {
         case .up, .backTab: rootSelection = max(0, rootSelection - 1)
+        case .down where (rootSelection == count - 1 || !sslMode.verifiesCertificate) && sslMode != .disable:
+            rootFocus = .clientCertificate
         case .down: rootSelection = min(count - 1, rootSelection + 1)
         case .tab: rootSelection = (rootSelection + 1) % count
         case .character("k") where !isTyping: rootSelection = max(0, rootSelection - 1)
@@ -428,6 +437,20 @@ extension WizardState {
             // Typing a path anywhere in the list means "a custom file".
             if selectedRootChoice != .custom, case .character = key { rootSelection = count - 1 }
             if selectedRootChoice == .custom, customRootPath.handle(key) { checkCustomRoot() }
+        }
+        return []
+    }
+
+    /// The client certificate fields under the root list: Up/Down (and Tab) move between them and back to the list.
+    mutating func handleClientCertificate(_ key: Key) -> [Effect] {
+        switch (rootFocus, key) {
+        case (.clientCertificate, .up), (.clientCertificate, .backTab): rootFocus = .list
+        case (.clientCertificate, .down), (.clientCertificate, .tab): rootFocus = .clientKey
+        case (.clientKey, .up), (.clientKey, .backTab): rootFocus = .clientCertificate
+        case (.clientKey, .down), (.clientKey, .tab): break
+        case (.clientCertificate, _): _ = clientCertificate.handle(key)
+        case (.clientKey, _): _ = clientKey.handle(key)
+        case (.list, _): break
         }
         return []
     }

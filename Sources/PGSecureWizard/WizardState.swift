@@ -72,6 +72,9 @@ public struct WizardContext: Sendable, Equatable {
     }
 }
 
+/// Where the cursor is on the root certificate step.
+public enum RootFocus: Hashable, Sendable { case list, clientCertificate, clientKey }
+
 /// One row of the root certificate list.
 public enum RootChoice: Hashable, Sendable {
     case bundle(RootCertificateCandidate)
@@ -144,6 +147,11 @@ public struct WizardState: Sendable, Equatable {
     // Root certificate
     public var rootSelection = 0
     public var customRootPath = TextInput()
+    /// The optional client certificate and its key (sslcert, sslkey), under the root list; `rootFocus` says where the
+    /// cursor is on this step.
+    public var clientCertificate = TextInput()
+    public var clientKey = TextInput()
+    public var rootFocus = RootFocus.list
     /// What the runtime found at `customRootPath` (nil: not known yet).
     public var customRootCheck: RootCertificateCandidate?
     /// The last path sent for inspection, so each path is asked about once.

@@ -182,3 +182,15 @@ struct FieldCorrectTests {
         #expect(result.stderr.contains("--timeout must be more than 0 and at most 3600 seconds"))
     }
 }
+
+@Suite("libpq's default root file is listed and chosen")
+struct HomeRootListingTests {
+    @Test func certsListsAndChoosesTheHomeRootFile() async throws {
+        let (home, root) = try FieldCorrectTests.homeWithLibpqFiles()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let result = await pgsecure(["certs"], environment: ["HOME": home.path])
+        #expect(result.stdout.contains("* \(root)"))
+        #expect(result.stdout.contains("[libpq's default]"))
+        #expect(result.stdout.contains("chosen: \(root)"))
+    }
+}

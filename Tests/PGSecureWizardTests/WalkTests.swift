@@ -421,3 +421,46 @@ struct WalkTests {
         #expect(screen.joinedText.contains("make the terminal at least 60×16"))
     }
 }
+
+@Suite("Wizard: the optional client certificate on the root certificate step")
+struct ClientCertificateStepTests {
+    /// At the root step with the Debian bundle selected (the first row of three).
+    static func atRootStep() -> WizardState {
+        var state = WizardState(context: makeContext(environment: ["HOME": "/home/test"]))
+        drive(&state, [.text("host=db.example.com user=alex"), .key(.enter)])
+        while state.step != .rootCertificate { drive(&state, [.key(.enter)]) }
+        return state
+    }
+
+    @Test("Down past the list reaches the certificate and key fields; they go into every output")
+    func fieldsReachedAndUsed() {
+        var state = Self.atRootStep()
+        #expect(Wizard.render(state, standard).joinedText.contains("Client certificate: none (↓ past the list adds one)"))
+        drive(&state, [.key(.down), .key(.down), .key(.down)])
+        #expect(state.rootFocus == .clientCertificate)
+        #expect(state.isTyping)
+        drive(&state, [.text("/certs/alex.crt"), .key(.down), .text("~/keys/alex.key")])
+        #expect(state.rootFocus == .clientKey)
+        #expect(state.clientCertificate.text == "/certs/alex.crt")
+        let screen = Wizard.render(state, standard).joinedText
+        #expect(screen.contains("sslcert, a PEM file"))
+        #expect(screen.contains("~/keys/alex.key"))
+        #expect(state.outputText().map(\.text) == .success(
+            "postgresql://alex@db.example.com/?sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Fcerts%2Fca-certificates.crt&sslcert=%2Fcerts%2Falex.crt&sslkey=%2Fhome%2Ftest%2Fkeys%2Falex.key\n"))
+        // Up twice goes back to the list; `j` there is a list key again, not text.
+        drive(&state, [.key(.up), .key(.up)])
+        #expect(state.rootFocus == .list)
+        #expect(!state.isTyping || state.selectedRootChoice == .custom)
+    }
+
+    @Test("A pasted sslcert/sslkey fills the fields (not kept twice), and a client-certificate failure points here")
+    func pastedAndFixStep() {
+        var state = WizardState(context: makeContext())
+        drive(&state, [.text("host=h sslcert=/c.crt sslkey=/k.key"), .key(.enter)])
+        #expect(state.clientCertificate.text == "/c.crt")
+        #expect(state.clientKey.text == "/k.key")
+        #expect(!state.otherOptions.contains { $0.keyword == "sslcert" || $0.keyword == "sslkey" })
+        #expect(WizardState.stepFixing(.clientCertRequired) == .rootCertificate)
+        #expect(WizardState.stepFixing(.clientKeyPermissions) == .rootCertificate)
+    }
+}

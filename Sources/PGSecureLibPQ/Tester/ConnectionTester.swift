@@ -169,7 +169,7 @@ struct ConnectionPlan {
         // libpq reads ~/.postgresql/root.crt when sslrootcert is unset, and then verifies even `require`.
         // Pass it explicitly so the test does what libpq would, and say so in the report.
         if settings.sslrootcert == nil, mode != .disable,
-           let home = Self.homeDirectory(environment: environment)
+           let home = LocalFiles.homeDirectory(environment: environment)
         {
             let candidate = home + "/.postgresql/root.crt"
             if access(candidate, F_OK) == 0 {
@@ -177,7 +177,7 @@ struct ConnectionPlan {
                 homeRootCertificate = candidate
             }
         }
-        let home = Self.homeDirectory(environment: environment).map { $0 + "/.postgresql/" }
+        let home = LocalFiles.homeDirectory(environment: environment).map { $0 + "/.postgresql/" }
         // The same for libpq's other default files: the CRL (read only with a root file), the client certificate
         // and its key (read in every mode but disable). Passing them explicitly keeps the report exact.
         func nonEmpty(_ keyword: String) -> String? { options[keyword].flatMap { $0.isEmpty ? nil : $0 } }
@@ -235,13 +235,6 @@ struct ConnectionPlan {
         var status = stat()
         guard stat(rootFile, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
         return access(rootFile, R_OK) == 0
-    }
-
-    /// libpq's choice: $HOME, else the password database.
-    static func homeDirectory(environment: [String: String]) -> String? {
-        if let home = environment["HOME"], !home.isEmpty { return home }
-        guard let entry = getpwuid(geteuid()), let directory = entry.pointee.pw_dir else { return nil }
-        return String(cString: directory)
     }
 }
 

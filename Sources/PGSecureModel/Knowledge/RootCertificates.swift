@@ -48,6 +48,9 @@ public struct RootCertificateCandidate: Codable, Sendable, Hashable {
         self.containsISRGRootX1 = containsISRGRootX1
     }
 
+    /// The source of ~/.postgresql/root.crt, the file libpq itself reads when sslrootcert is unset.
+    public static let libpqDefaultSource = "libpq's default"
+
     /// libpq's sslrootcert must be a readable file holding at least one certificate.
     public var isUsableAsRootFile: Bool { problem == nil }
 
@@ -75,20 +78,28 @@ public struct DefaultRootCertificate: Hashable, Sendable {
 }
 
 public enum RootCertificateChoice {
-    /// The default `sslrootcert`: `system` where libpq understands it, else the first usable bundle in order, else none.
-    /// `candidates` may be lazy: it is read only up to the first usable one.
+    /// The default `sslrootcert`: libpq's own ~/.postgresql/root.crt when it is there (the file libpq would load; people
+    /// put their provider's CA there), else `system` where libpq understands it, else the first usable bundle in order.
+    /// `candidates` may be lazy: it is read only as far as needed.
     public static func preferred(
         libpqVersion: Int32, candidates: some Sequence<RootCertificateCandidate>
     ) -> DefaultRootCertificate? {
-        if libpqVersion >= firstLibpqWithSystemRoots {
-            return DefaultRootCertificate(value: systemRootCertificate, origin: "OpenSSL's default trust store (libpq >= 16)")
-        }
-        return candidates.first(where: \.isUsableAsRootFile).map { candidate in
-            DefaultRootCertificate(
+        let system = DefaultRootCertificate(value: systemRootCertificate, origin: "OpenSSL's default trust store (libpq >= 16)")
+        for candidate in candidates {
+            if candidate.source == RootCertificateCandidate.libpqDefaultSource {
+                if candidate.isUsableAsRootFile {
+                    return DefaultRootCertificate(value: candidate.path, origin: "libpq's own default, ~/.postgresql/root.crt")
+                }
+                continue
+            }
+            if libpqVersion >= firstLibpqWithSystemRoots { return system }
+            guard candidate.isUsableAsRootFile else { continue }
+            return DefaultRootCertificate(
                 value: candidate.path,
                 origin: (candidate.source.hasPrefix("SSL_CERT_") ? "named by \(candidate.source)" : "the system's root bundle")
                     + "; see `pgsecure certs`")
         }
+        return libpqVersion >= firstLibpqWithSystemRoots ? system : nil
     }
 }
 

@@ -179,13 +179,11 @@ public enum ConnectionResolver {
         to settings: inout ConnectionSettings, _ sources: inout [String: ValueSource], request: ConnectionRequest,
         context: ResolutionContext
     ) throws(InputError) -> [Notice] {
-        // libpq's own default root file comes first: it is the one libpq would load.
+        // libpq's own default root file: it decides what require does (the default root choice lists it first too).
         let homeRoot = context.files.homePostgresqlFile("root.crt").flatMap { context.files.isFile($0) ? $0 : nil }
         let given = settings
-        let policy = SecurityPolicy.hardened(given, sslmodeIsExplicit: request.sslmodeIsExplicit) {
-            homeRoot.map { DefaultRootCertificate(value: $0, origin: "libpq's own default, ~/.postgresql/root.crt") }
-                ?? context.defaultRootCertificate()
-        }
+        let policy = SecurityPolicy.hardened(
+            given, sslmodeIsExplicit: request.sslmodeIsExplicit, defaultRootCertificate: context.defaultRootCertificate)
         settings = policy.settings
         var notices = policy.notices
         if settings.sslmode != given.sslmode { sources["sslmode"] = .policy }
