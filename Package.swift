@@ -40,9 +40,16 @@ let package = Package(
         .target(name: "PGSecureWizard", dependencies: ["PGSecureModel"]),
         // The wizard's loop behind two protocols (TerminalBackend, EffectRunning), the effects it runs (tester, root
         // files, clipboard, file writes) and an in-memory TestBackend. No curses: tests run the real loop.
-        .target(name: "PGSecureWizardRuntime", dependencies: ["PGSecureWizard", "PGSecureModel"]),
+        .target(
+            name: "PGSecureWizardRuntime",
+            dependencies: ["PGSecureWizard", "PGSecureModel", .product(name: "SystemPackage", package: "swift-system")]),
         // The only code that imports curses: the ncurses backend; paints screens, reads keys, restores the terminal.
-        .target(name: "PGSecureTerminal", dependencies: ["PGSecureWizardRuntime", "PGSecureWizard", "CNcurses", "CResizeWake"]),
+        .target(
+            name: "PGSecureTerminal",
+            dependencies: [
+                "PGSecureWizardRuntime", "PGSecureWizard", "CNcurses", "CResizeWake",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
         // The commands (argument parsing, resolution, output, exit codes), runnable in-process by tests.
         .target(
             name: "PGSecureCLI",

@@ -8,6 +8,7 @@ import CResizeWake
 import PGSecureModel
 import PGSecureWizard
 import PGSecureWizardRuntime
+import SystemPackage
 
 /// Why the wizard cannot draw.
 public enum TerminalError: Error, CustomStringConvertible {
@@ -194,12 +195,7 @@ final class Terminal: TerminalBackend {
     /// Bytes for the terminal itself (OSC 52), written between frames.
     func writeControlSequence(_ bytes: [UInt8]) {
         fflush(output)
-        var remaining = bytes[...]
-        while !remaining.isEmpty {
-            let written = remaining.withUnsafeBytes { write(ttyDescriptor, $0.baseAddress, $0.count) }
-            if written <= 0 { if errno == EINTR { continue } else { return } }
-            remaining = remaining.dropFirst(written)
-        }
+        _ = try? FileDescriptor(rawValue: ttyDescriptor).writeAll(bytes)
     }
 
     /// Gives the terminal back: cooked mode, echo, cursor, main screen. Safe to call twice.

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import PGSecureWizard
+import SystemPackage
 
 /// OSC 52 for the terminal, and the clipboard helper programs found on PATH.
 enum Clipboard {
@@ -77,12 +78,8 @@ enum Subprocess {
             close(pipeEnds[1])
             return -1
         }
-        var remaining = input[...]
-        while !remaining.isEmpty {
-            let written = remaining.withUnsafeBytes { write(pipeEnds[1], $0.baseAddress, $0.count) }
-            if written <= 0 { if errno == EINTR { continue } else { break } }
-            remaining = remaining.dropFirst(written)
-        }
+        // A helper that exits early (EPIPE: SIGPIPE is ignored) just ends the write.
+        _ = try? FileDescriptor(rawValue: pipeEnds[1]).writeAll(input)
         close(pipeEnds[1])
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -124,14 +121,10 @@ enum FileWriter {
             if !isClosed { close(descriptor) }
             if !isPlaced { unlink(temporary) }
         }
-        var remaining = Array(contents.utf8)[...]
-        while !remaining.isEmpty {
-            let written = remaining.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return failure()
-            }
-            remaining = remaining.dropFirst(written)
+        do {
+            _ = try FileDescriptor(rawValue: descriptor).writeAll(contents.utf8)
+        } catch {
+            return failure((error as? Errno)?.rawValue ?? EIO)
         }
         var status = stat()
         guard fsync(descriptor) == 0, fstat(descriptor, &status) == 0 else { return failure() }
