@@ -1,28 +1,34 @@
 import ArgumentParser
 import PGSecureModel
 
-struct URLCommand: ParsableCommand {
+/// `url` and `conninfo`: one string for the settings, on one line.
+protocol ConnectionStringCommand: ParsableCommand {
+    var connection: ConnectionOptions { get }
+    static func text(for settings: ConnectionSettings) -> String
+}
+
+extension ConnectionStringCommand {
+    func run() throws {
+        let resolved = try connection.resolve()
+        connection.announce(resolved)
+        Console.current.write(Self.text(for: resolved.settings) + "\n", holdingSecret: resolved.settings.carriesSecret)
+    }
+}
+
+struct URLCommand: ConnectionStringCommand {
     static let configuration = CommandConfiguration(
         commandName: "url", abstract: "Print the postgresql:// URI (every special character percent-encoded).")
     @OptionGroup var connection: ConnectionOptions
 
-    func run() throws {
-        let resolved = try connection.resolve()
-        connection.announce(resolved)
-        Console.current.write(resolved.settings.uri + "\n", holdingSecret: resolved.settings.carriesSecret)
-    }
+    static func text(for settings: ConnectionSettings) -> String { settings.uri }
 }
 
-struct ConninfoCommand: ParsableCommand {
+struct ConninfoCommand: ConnectionStringCommand {
     static let configuration = CommandConfiguration(
         commandName: "conninfo", abstract: "Print the libpq key=value string (every value quoted).")
     @OptionGroup var connection: ConnectionOptions
 
-    func run() throws {
-        let resolved = try connection.resolve()
-        connection.announce(resolved)
-        Console.current.write(resolved.settings.conninfo + "\n", holdingSecret: resolved.settings.carriesSecret)
-    }
+    static func text(for settings: ConnectionSettings) -> String { settings.conninfo }
 }
 
 extension Shell: ExpressibleByArgument {}
