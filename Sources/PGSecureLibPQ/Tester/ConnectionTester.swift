@@ -12,15 +12,17 @@ import PGSecureModel
 public enum ConnectionTester {
     public static let defaultTimeout: Double = 10
 
-    /// Connects on a Dispatch thread so a cooperative-pool thread is never blocked; cancelling the task
-    /// abandons the attempt at once (reported as a timeout-like failure).
+    /// Connects on a thread of its own so a cooperative-pool thread is never blocked; cancelling the task abandons the
+    /// attempt at once (reported as a timeout-like failure). A serial queue of its own, not `DispatchQueue.global()`:
+    /// the global queue runs as many blocks at once as there are cores, so other blocking work (an audit's other
+    /// connections, a busy test run) would hold this one back; a serial queue gets a thread when it needs one.
     public static func test(
         _ settings: ConnectionSettings, timeout: Double = defaultTimeout, environment: [String: String]
     ) async -> Report {
         let cancellation = CancellationPipe()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
+                DispatchQueue(label: "pgsecure.connection-test").async {
                     continuation.resume(
                         returning: test(settings, timeout: timeout, environment: environment, cancellation: cancellation))
                 }

@@ -34,7 +34,9 @@ func run(
     // Read both pipes concurrently so a chatty child cannot block on a full pipe.
     let errorData = LockedData()
     let errorRead = DispatchGroup()
-    DispatchQueue.global().async(group: errorRead) { errorData.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
+    // A queue of its own: the global queue runs only as many blocks as there are cores, and a blocked reader there
+    // would stall every other test's reader.
+    DispatchQueue(label: "pgsecure.test.stderr").async(group: errorRead) { errorData.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
     if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
     try stdin.fileHandleForWriting.close()
     let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
