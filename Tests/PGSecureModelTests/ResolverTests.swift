@@ -86,3 +86,44 @@ struct ResolverTests {
         }
     }
 }
+
+@Suite("Paste lint: what people paste, read as they meant it")
+struct PasteLintTests {
+    static func parsed(_ text: String) throws -> [LibpqOption] { try LibPQ.parse(PasteLint.connectionString(text).text) }
+
+    @Test(arguments: [
+        ("postgresql://u:p@ss/word@db.example.com/d", "p@ss/word", "db.example.com", "d"),
+        ("postgres://u:s3cret/x@h.example/db", "s3cret/x", "h.example", "db"),
+        ("postgresql://u:p%40ss@x@localhost:5433/d", "p@ss@x", "localhost", "d"),
+    ])
+    func unencodedUserInfoIsEncoded(uri: String, password: String, host: String, dbname: String) throws {
+        let options = try Self.parsed(uri)
+        #expect(options["password"] == password)
+        #expect(options["host"] == host)
+        #expect(options["dbname"] == dbname)
+        #expect(PasteLint.connectionString(uri).notices == [.uriUserInfoEncoded])
+    }
+
+    @Test(arguments: ["postgresql://u@h/db@x", "postgresql://u@h.example/app?application_name=a@b", "postgresql:///d?host=/tmp"])
+    func legitimateAtSignsAreLeftAlone(uri: String) {
+        #expect(PasteLint.connectionString(uri) == PasteLint.Result(text: uri, notices: []))
+    }
+
+    @Test func jdbcURLsMapWhatLibpqShares() throws {
+        let url = "jdbc:postgresql://db1:5433,db2/my%20app?user=alex&password=p%40ss&ssl=true&targetServerType=preferSecondary&ApplicationName=a+b&loggerLevel=DEBUG"
+        let options = try Self.parsed(url)
+        #expect(options["host"] == "db1,db2")
+        #expect(options["port"] == "5433,")
+        #expect(options["dbname"] == "my app")
+        #expect(options["user"] == "alex")
+        #expect(options["password"] == "p@ss")
+        #expect(options["sslmode"] == "verify-full")
+        #expect(options["target_session_attrs"] == "prefer-standby")
+        #expect(options["application_name"] == "a b")
+        #expect(PasteLint.connectionString(url).notices == [.converted(from: "a jdbc:postgresql: URL", dropped: ["loggerLevel"])])
+    }
+
+    @Test func surroundingWhiteSpaceIsTrimmedAndSaid() {
+        #expect(PasteLint.connectionString("  host=h\n") == PasteLint.Result(text: "host=h", notices: [.trimmed(field: "connection string")]))
+    }
+}

@@ -37,6 +37,9 @@ public enum PasteLint {
         guard let lastAt = beforeQuery.lastIndex(of: "@") else { return nil }
         let userInfo = rest[..<lastAt]
         guard userInfo.contains("@") || userInfo.contains("/") else { return nil }
+        // Only when what follows the last @ reads as a host: a database name may hold an @ too (`/db@x`).
+        let host = rest[rest.index(after: lastAt)...].prefix { $0 != "/" && $0 != "?" }
+        guard host.contains(".") || host.contains(":") || host.hasPrefix("[") || host == "localhost" else { return nil }
         let (user, password) = userInfo.firstIndex(of: ":").map { (userInfo[..<$0], Optional(userInfo[userInfo.index(after: $0)...])) }
             ?? (userInfo, nil)
         // Decode first, so what was already encoded is not encoded twice.
@@ -74,7 +77,8 @@ public enum PasteLint {
         for pair in rest.dropFirst().split(separator: "&") where !pair.isEmpty {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             // pgjdbc decodes parameters like a form: `+` is a space.
-            let value = parts.count > 1 ? (SecretRedaction.percentDecoded(parts[1].replacing("+", with: " ")) ?? parts[1]) : ""
+            let spaced = parts.count > 1 ? parts[1].replacing("+", with: " ") : ""
+            let value = SecretRedaction.percentDecoded(spaced) ?? spaced
             switch parts[0] {
             case "ssl": ssl = value.lowercased() == "true"
             case "sslmode": sslmode = value
