@@ -35,7 +35,8 @@ struct TestCommand: AsyncParsableCommand {
         if case .passwordFile(let path, _) = resolved.sources["password"], settings.otherOptions["passfile"] == nil {
             settings.otherOptions.append(LibpqOption("passfile", path))
         }
-        let report = await ConnectionTester.test(settings, timeout: timeout, environment: Console.current.environment)
+        var report = await ConnectionTester.test(settings, timeout: timeout, environment: Console.current.environment)
+        report.sources = resolved.sources.mapValues(\.description)
         Console.current.output(json ? report.json : report.text)
         if !report.connected { throw ExitCode(1) }
     }

@@ -144,6 +144,9 @@ struct FieldCorrectTests {
         let report = try JSONSerialization.jsonObject(with: Data(tested.stdout.utf8)) as! [String: Any]
         let target = report["target"] as! [String: Any]
         #expect(target["port"] as? Int == lab.port("good"))
+        let sources = report["sources"] as! [String: String]
+        #expect(sources["host"] == "service mydb in \(file)")
+        #expect(sources["password"] == "PGPASSWORD")
         let missing = await pgsecure(["url", "service=nope"], environment: environment)
         #expect(missing.status == 2)
         #expect(missing.stderr.hasPrefix("pgsecure: service: definition of service \"nope\" not found"))

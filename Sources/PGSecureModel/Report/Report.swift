@@ -382,6 +382,9 @@ public struct Report: Sendable, Equatable {
     public let now: Int64
     public let clientCertificate: ClientCertificateFacts?
     public let hosts: [HostOutcome]
+    /// keyword → where its value came from (the pipeline's words: "PGPORT", "service mydb in …"), set by the
+    /// front end that resolved the settings; no values, so never a secret.
+    public var sources: [String: String] = [:]
 
     public init(_ evidence: ConnectionEvidence) {
         target = evidence.target

@@ -106,7 +106,7 @@ struct ReportJSON: Encodable {
     init(_ report: Report) { self.report = report }
 
     enum Keys: String, CodingKey {
-        case connected, verdict, ssl, server, certificate, diagnosis, warnings, timings_ms, libpq_message, target
+        case connected, verdict, ssl, server, certificate, diagnosis, warnings, timings_ms, libpq_message, target, sources
         case client_certificate, hosts, file, key_file, key_mode, key_refused, common_name, answered
         case in_use, `protocol`, cipher, bits
         case version, user, database
@@ -170,6 +170,7 @@ struct ReportJSON: Encodable {
         try diagnosis.encode(report.diagnosis.fix, forKey: .fix)
 
         try top.encode(report.warnings, forKey: .warnings)
+        try top.encode(report.sources, forKey: .sources)
 
         var timings = top.nestedContainer(keyedBy: Keys.self, forKey: .timings_ms)
         let rounded = { (value: Double) in (value * 100).rounded() / 100 }
