@@ -132,7 +132,12 @@ extension ConnectionSettings {
 
         var properties: [LibpqOption] = []
         if let user { properties.append(LibpqOption("user", user)) }
-        if let password { properties.append(LibpqOption("password", password)) }
+        if let password {
+            properties.append(LibpqOption("password", password))
+            if password.unicodeScalars.contains(where: Self.isUnassignedInUnicode32) {
+                warnings.append("pgjdbc 42.5 refuses this password under SCRAM: its SASLprep rejects characters newer than Unicode 3.2 (emoji, say), which libpq sends unchanged")
+            }
+        }
         if let sslmode { properties.append(LibpqOption("sslmode", sslmode.rawValue)) }
         if usesSystemRoots {
             properties.append(LibpqOption("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory"))
@@ -152,6 +157,12 @@ extension ConnectionSettings {
             properties.append(LibpqOption(name, value))
         }
         return (url, properties)
+    }
+
+    /// SASLprep (RFC 4013) works on Unicode 3.2: a later character is "unassigned", which pgjdbc's SCRAM refuses.
+    static func isUnassignedInUnicode32(_ scalar: Unicode.Scalar) -> Bool {
+        guard let age = scalar.properties.age else { return true }
+        return age.major > 3 || (age.major == 3 && age.minor > 2)
     }
 
     /// libpq's target_session_attrs as pgjdbc's targetServerType: the same choice of server, under pgjdbc's names.
