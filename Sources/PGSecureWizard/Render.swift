@@ -469,14 +469,20 @@ struct BodyWriter {
         let kinds = OutputKind.allCases
         let rows = (kinds.count + 1) / 2
         let columnWidth = width / 2
-        for (index, kind) in kinds.enumerated() {
-            let y = row + index % rows
+        // On a short screen the two columns scroll, a window of rows that keeps the selection in view, so the
+        // password note, the usage line and two preview lines still fit below (plus the two status rows).
+        let visibleRows = min(rows, max(3, bottom - row + 1 - 6))
+        let firstRow = min(max(0, state.outputSelection % rows - visibleRows + 1), rows - visibleRows)
+        for (index, kind) in kinds.enumerated() where (firstRow..<firstRow + visibleRows).contains(index % rows) {
+            let y = row + index % rows - firstRow
             let x = left + (index / rows) * columnWidth
             let isSelected = index == state.outputSelection
             screen.put(isSelected ? "▸ " : "  ", row: y, column: x, style: Style(.accent, bold: true))
             screen.put(kind.title, row: y, column: x + 2, style: isSelected ? Style(.accent, bold: true, reverse: true) : .plain, width: columnWidth - 3)
         }
-        row += rows
+        if firstRow > 0 { screen.put("↑", row: row, column: left + width - 1, style: .muted) }
+        if firstRow + visibleRows < rows { screen.put("↓", row: row + visibleRows - 1, column: left + width - 1, style: .muted) }
+        row += visibleRows
         let passwordNote =
             !state.hasSecret ? "no password entered: PGPASSWORD or ~/.pgpass supply it"
             : state.includesPassword ? "password included (p leaves it out)" : "password left out (p includes it)"
@@ -489,10 +495,12 @@ struct BodyWriter {
         switch state.maskedText(state.selectedOutput, includingPassword: state.includesPassword) {
         case .success(let text):
             var lines: [String] = []
+            // Tabs (Go's indentation) as spaces: a terminal cell holds one character.
             for textLine in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-                lines += DisplayWidth.chunked(String(textLine), to: width - 2)
+                lines += DisplayWidth.chunked(String(textLine).replacing("\t", with: "    "), to: width - 2)
             }
-            let shown = lines.prefix(max(1, available))
+            // When it does not all fit, the "… more lines" note takes the last row.
+            let shown = lines.prefix(max(1, lines.count > available ? available - 1 : available))
             for (offset, text) in shown.enumerated() {
                 screen.put("┃", row: previewTop + offset, column: left, style: .accent)
                 screen.put(text, row: previewTop + offset, column: left + 2, style: .plain, width: width - 2)
