@@ -56,10 +56,10 @@ public struct ClientCapabilities: Sendable, Encodable {
     public let keywordNames: [String: String]?
 
     /// libpq's own reading, for the clients that hand their settings to libpq.
-    static func libpq(systemRoots: String = "sslrootcert=system (libpq 16 or newer)", serviceFiles: Bool = true) -> ClientCapabilities {
+    static func libpq(through wrapper: String? = nil, systemRoots: String = "sslrootcert=system (libpq 16 or newer)") -> ClientCapabilities {
         ClientCapabilities(
-            driver: "libpq", sslModes: libpqModes, systemRoots: systemRoots, sni: true, channelBinding: true,
-            clientCertificates: true, multiHost: true, serviceFiles: serviceFiles, isRunHere: true, keywordNames: nil)
+            driver: "libpq" + (wrapper.map { " (\($0))" } ?? ""), sslModes: libpqModes, systemRoots: systemRoots, sni: true, channelBinding: true,
+            clientCertificates: true, multiHost: true, serviceFiles: true, isRunHere: true, keywordNames: nil)
     }
 
     static let libpqModes: [SSLMode: TLSBehaviour] = [
@@ -100,11 +100,15 @@ extension SnippetClient {
     /// This client's TLS rules, checked against the versions named in `driver`.
     public var capabilities: ClientCapabilities {
         switch self {
-        case .psql, .psycopg2, .psycopg, .rubyPG, .phpPDO: .libpq()
+        case .psql: .libpq()
+        case .psycopg2: .libpq(through: "psycopg2")
+        case .psycopg: .libpq(through: "psycopg 3")
+        case .rubyPG: .libpq(through: "pg gem 1.4")
+        case .phpPDO: .libpq(through: "pdo_pgsql, PHP 8.2")
         case .sqlalchemy:
-            .libpq(systemRoots: "connect_args sslrootcert=system (libpq 16 or newer)")
+            .libpq(through: "SQLAlchemy 1.4 + psycopg2", systemRoots: "connect_args sslrootcert=system (libpq 16 or newer)")
         case .django:
-            .libpq(systemRoots: "OPTIONS sslrootcert=system (libpq 16 or newer)")
+            .libpq(through: "Django 3.2 + psycopg2", systemRoots: "OPTIONS sslrootcert=system (libpq 16 or newer)")
         case .jdbc:
             ClientCapabilities(
                 driver: "pgjdbc 42.5",
@@ -240,5 +244,26 @@ extension ConnectionSettings {
                     : "\(client.title) has no equivalent of \(option.keyword); the snippet leaves it out")
         }
         return warnings
+    }
+}
+
+extension SnippetClient {
+    /// The capability table as Markdown, one row per client: README.md shows exactly this (a test keeps them equal).
+    public static var capabilityTable: String {
+        func mark(_ value: Bool) -> String { value ? "yes" : "no" }
+        var lines = [
+            "| client | library | `require` | `verify-ca` | `verify-full` | `sslrootcert=system` | SNI | channel binding | client certificate | several hosts | service file | run by `make test` |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for client in allCases {
+            let table = client.capabilities
+            let modes = [SSLMode.require, .verifyCA, .verifyFull].map { table.sslModes[$0]!.rawValue }
+            let cells = ["`\(client.rawValue)`", table.driver] + modes + [
+                table.systemRoots, mark(table.sni), mark(table.channelBinding), mark(table.clientCertificates),
+                mark(table.multiHost), mark(table.serviceFiles), table.isRunHere ? "yes" : "no (text)",
+            ]
+            lines.append("| " + cells.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -79,7 +79,9 @@ extension ConnectionSettings {
         if let dbname { arguments.append(("database", py(dbname))) }
         if let password { arguments.append(("password", py(password))) }
         let mode = sslmode ?? .prefer
-        arguments.append(("ssl", mode == .disable ? "False" : mode.verifiesCertificate ? "tls_context()" : py(mode.rawValue)))
+        // require with a root file checks the chain in libpq: the context does that here too.
+        let usesContext = mode.verifiesCertificate || (mode == .require && rootFile != nil)
+        arguments.append(("ssl", mode == .disable ? "False" : usesContext ? "tls_context()" : py(mode.rawValue)))
         var serverSettings: [String] = []
         var contextLines: [String] = []
         for (name, option) in supportedOtherOptions(.asyncpg) {
@@ -98,9 +100,9 @@ extension ConnectionSettings {
         }
         if !serverSettings.isEmpty { arguments.append(("server_settings", "{" + serverSettings.joined(separator: ", ") + "}")) }
         context["arguments"] = Self.fields(arguments)
-        context["usesContext"] = .flag(mode.verifiesCertificate)
+        context["usesContext"] = .flag(usesContext)
         context["cafile"] = .text(rootFile.map { "cafile=" + py($0) } ?? "")
-        context["skipsHostName"] = .flag(mode == .verifyCA)
+        context["skipsHostName"] = .flag(mode != .verifyFull)
         context["contextLines"] = .rows(contextLines.map { ["line": .text($0)] })
     }
 
