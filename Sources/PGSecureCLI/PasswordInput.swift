@@ -37,8 +37,9 @@ enum PasswordInput {
         quiet.c_lflag |= tcflag_t(ECHONL)  // the Enter still moves to the next line
         EchoRestore.arm(descriptor: terminal.rawValue, saved: saved)
         defer { EchoRestore.disarm() }
-        _ = try? terminal.writeAll(prompt.utf8)
+        // Echo off before the prompt shows: what is typed once it is up must neither echo nor be flushed away.
         guard tcsetattr(terminal.rawValue, TCSAFLUSH, &quiet) == 0 else { return nil }
+        _ = try? terminal.writeAll(prompt.utf8)
         return readLine(from: terminal) ?? []
     }
 }

@@ -489,9 +489,17 @@ struct BodyWriter {
         line(passwordNote, style: state.carriesSecret ? .warning : .muted)
         paragraph(state.selectedOutput.usage, style: .muted)
 
+        // The preview takes every row the prompt or confirmation at the bottom leaves.
+        let statusLines: Int =
+            switch state.filePrompt {
+            case .path: 2
+            case .confirmOverwrite(let path): DisplayWidth.wrapped("\(path) exists. Overwrite it? y/n", to: width).count
+            case nil: state.status.map { DisplayWidth.wrapped($0.text, to: width).count } ?? 0
+            }
+        var warning: Notice?
+        if case .success(let resolution) = state.resolution() { warning = resolution.notices.first(where: \.isWarning) }
         let previewTop = row
-        let statusRows = 2
-        let available = bottom - previewTop + 1 - statusRows
+        let available = bottom - previewTop + 1 - statusLines - (warning == nil ? 0 : 1)
         switch state.maskedText(state.selectedOutput, includingPassword: state.includesPassword) {
         case .success(let text):
             var lines: [String] = []
@@ -512,18 +520,10 @@ struct BodyWriter {
         case .failure(let error):
             paragraph("✗ " + error.description, style: .danger)
         }
-        if case .success(let resolution) = state.resolution(), let warning = resolution.notices.first(where: \.isWarning),
-            row < bottom - 1
-        {
+        if let warning, row <= bottom - statusLines {
             line("warning: " + warning.message, style: .warning)
         }
         // Prompts and confirmations sit at the bottom of the body, where the eye ends up after acting.
-        let statusLines: Int =
-            switch state.filePrompt {
-            case .path: 2
-            case .confirmOverwrite(let path): DisplayWidth.wrapped("\(path) exists. Overwrite it? y/n", to: width).count
-            case nil: state.status.map { DisplayWidth.wrapped($0.text, to: width).count } ?? 0
-            }
         row = max(row, bottom - statusLines + 1)
         switch state.filePrompt {
         case .path(let input):

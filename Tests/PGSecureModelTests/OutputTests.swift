@@ -159,6 +159,9 @@ struct OutputTests {
         #expect(libpq.text.contains("sslmode='require'"))
         settings.sslmode = .prefer
         #expect(try settings.snippet(for: .libPQ).text.contains("sslmode='require'"))
+        settings.sslmode = .disable
+        #expect(try settings.snippet(for: .libPQ).text.contains("sslmode='disable'"))
+        #expect(try settings.snippet(for: .nodePG).text.contains("ssl: false"))
     }
 
     @Test func systemRootsAreExpressedInEachClientsOwnTerms() throws {

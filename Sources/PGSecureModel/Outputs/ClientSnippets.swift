@@ -19,7 +19,7 @@ extension ConnectionSettings {
 
     /// node-postgres: separate fields and an `ssl` object for Node's tls.connect, never a connection string, whose
     /// sslmode would replace the ssl object.
-    func nodeContext(_ context: inout [String: TemplateValue]) throws(InputError) {
+    func nodeContext(_ context: inout [String: TemplateValue]) {
         let js = Quoting.javaScript
         var fields: [(String, String)] = []
         let endpoint = endpoints.first
@@ -55,7 +55,7 @@ extension ConnectionSettings {
         let settings = client.capabilities.multiHost ? self : firstEndpointOnly
         var options = settings.options.filter { ["host", "port", "user", "password", "dbname"].contains($0.keyword) }
         // lib/pq has no allow/prefer: require (encrypted, the chain checked when a root file is given) is the nearest.
-        let mode = client == .libPQ && (sslmode ?? .prefer) < .require ? SSLMode.require : sslmode
+        let mode = client == .libPQ && [nil, .allow, .prefer].contains(sslmode) ? SSLMode.require : sslmode
         if let mode { options.append(LibpqOption("sslmode", mode.rawValue)) }
         if let rootFile { options.append(LibpqOption("sslrootcert", rootFile)) }
         options += supportedOtherOptions(client).map { LibpqOption($0.name, $0.option.value) }

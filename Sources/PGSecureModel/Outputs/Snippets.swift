@@ -88,7 +88,7 @@ extension ConnectionSettings {
             let (url, properties) = try jdbcURLAndProperties(warnings: &warnings)
             context["url"] = .text(Quoting.java(url))
             context["properties"] = .rows(properties.map { ["name": .text(Quoting.java($0.keyword)), "value": .text(Quoting.java($0.value))] })
-        case .nodePG: try nodeContext(&context)
+        case .nodePG: nodeContext(&context)
         case .pgx, .libPQ: goContext(client, &context)
         case .asyncpg: asyncpgContext(&context)
         case .sqlalchemy: sqlalchemyContext(&context)
