@@ -470,8 +470,8 @@ struct BodyWriter {
         let rows = (kinds.count + 1) / 2
         let columnWidth = width / 2
         // On a short screen the two columns scroll, a window of rows that keeps the selection in view, so the
-        // password note, the usage line and two preview lines still fit below (plus the two status rows).
-        let visibleRows = min(rows, max(3, bottom - row + 1 - 6))
+        // password note, two usage lines, two preview lines and a three-line status (a long path) still fit below.
+        let visibleRows = min(rows, max(3, bottom - row + 1 - 8))
         let firstRow = min(max(0, state.outputSelection % rows - visibleRows + 1), rows - visibleRows)
         for (index, kind) in kinds.enumerated() where (firstRow..<firstRow + visibleRows).contains(index % rows) {
             let y = row + index % rows - firstRow
