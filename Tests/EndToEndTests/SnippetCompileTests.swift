@@ -4,7 +4,8 @@ import TestSupport
 import Testing
 
 /// The languages themselves read pgsecure's literals back, and compile the snippets as printed.
-@Suite("Snippets and literals in real Python and Java")
+/// One program at a time: each is a real interpreter or compiler, and two cores are shared.
+@Suite("Snippets and literals in each real language", .serialized)
 struct SnippetCompileTests {
     static let jdbcJar = "/usr/share/java/postgresql.jar"
     static var python: String { "/usr/bin/python3" }
@@ -94,7 +95,7 @@ struct SnippetCompileTests {
     }
 
     @Test(arguments: LiteralLanguage.allCases)
-    func languageReadsEveryLiteralBack(_ language: LiteralLanguage) throws {
+    func languageReadsEveryLiteralBack(_ language: LiteralLanguage) async throws {
         let values = Self.corpus()
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -102,7 +103,7 @@ struct SnippetCompileTests {
         let file = directory.appendingPathComponent(name)
         try source.write(to: file, atomically: false, encoding: .utf8)
         let (executable, arguments) = language.command
-        let result = try run(
+        let result = try await runDetached(
             executable, arguments + [file.path], environment: SnippetLiveTests.goEnvironment.merging(["HOME": directory.path, "PATH": "/usr/bin:/bin"]) { $1 },
             directory: directory)
         #expect(result.status == 0, "\(result.stderr)")
@@ -133,13 +134,13 @@ struct SnippetCompileTests {
     ]
 
     @Test(arguments: samples.indices, syntaxChecks.keys.sorted { $0.rawValue < $1.rawValue })
-    func snippetsCompile(sample: Int, client: SnippetClient) throws {
+    func snippetsCompile(sample: Int, client: SnippetClient) async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent(client.fileName).path
         try Self.samples[sample].snippet(for: client).text.write(toFile: file, atomically: false, encoding: .utf8)
         let check = Self.syntaxChecks[client]!
-        let result = try run(
+        let result = try await runDetached(
             check[0], Array(check.dropFirst()) + [file],
             environment: SnippetLiveTests.goEnvironment.merging(["HOME": directory.path, "PATH": "/usr/bin:/bin"]) { $1 },
             directory: directory)

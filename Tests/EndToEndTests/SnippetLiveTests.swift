@@ -5,7 +5,8 @@ import Testing
 /// The snippets pgsecure prints, run for real against the TLS lab by each client itself: each connects with
 /// verify-full as a role with a hostile password to a database whose name is full of special characters, and each
 /// refuses a server whose certificate names another host, comes from an untrusted CA, or has expired.
-@Suite("Snippets connect to the TLS lab")
+/// One client at a time: each run is a real interpreter, JVM or Go build, and two cores are shared.
+@Suite("Snippets connect to the TLS lab", .serialized)
 struct SnippetLiveTests {
     static let postgresBin = "/usr/lib/postgresql/15/bin"
     /// Unpacked by `make test` from Debian's node-pg (which conflicts with a newer nodejs, but is plain JavaScript).
@@ -37,7 +38,7 @@ struct SnippetLiveTests {
     }
 
     @Test(arguments: runs)
-    func snippetRunsAsPrinted(_ run: Run) throws {
+    func snippetRunsAsPrinted(_ run: Run) async throws {
         let lab = try TLSLab.load()
         let home = try makeEmptyHome()
         defer { try? FileManager.default.removeItem(at: home) }
@@ -53,7 +54,7 @@ struct SnippetLiveTests {
             "PATH": "\(Self.postgresBin):/usr/bin:/bin", "HOME": home.path, "LANG": "C.UTF-8",
         ]
         if !includesPassword { environment["PGPASSWORD"] = lab.hostilePassword }
-        let result = try Self.execute(run.client, generated.stdout, in: home, environment: environment)
+        let result = try await Self.execute(run.client, generated.stdout, in: home, environment: environment)
 
         switch run.outcome {
         case .connects, .connectsWithPasswordInside:
@@ -79,33 +80,33 @@ struct SnippetLiveTests {
     /// Runs `program` as its client would: the interpreter or compiler from Debian's packages, nothing downloaded.
     static func execute(
         _ client: SnippetClient, _ program: String, in home: URL, environment: [String: String]
-    ) throws -> ProcessResult {
+    ) async throws -> ProcessResult {
         let file = home.appendingPathComponent(client.fileName)
         try program.write(to: file, atomically: true, encoding: .utf8)
         var environment = environment
         switch client {
         case .psql:
             #expect(program.contains("sslmode=verify-full"))
-            return try EndToEndTests.run("/bin/sh", ["-c", program], environment: environment)
+            return try await runDetached("/bin/sh", ["-c", program], environment: environment)
         case .psycopg2, .psycopg, .asyncpg, .sqlalchemy, .django:
             // Debian's python3 packages (system libpq 15), not a pyenv python on PATH.
-            return try EndToEndTests.run("/usr/bin/python3", [file.path], environment: environment)
+            return try await runDetached("/usr/bin/python3", [file.path], environment: environment)
         case .jdbc:
-            return try EndToEndTests.run(
+            return try await runDetached(
                 "/usr/bin/java", ["-cp", "/usr/share/java/postgresql.jar", file.path], environment: environment, directory: home)
         case .nodePG:
             try #require(
                 FileManager.default.fileExists(atPath: nodeModules + "/pg"),
                 "node-postgres is not unpacked at \(nodeModules): run `make test`, which fetches it with apt-get download")
             environment["NODE_PATH"] = nodeModules
-            return try EndToEndTests.run("/usr/bin/node", [file.path], environment: environment)
+            return try await runDetached("/usr/bin/node", [file.path], environment: environment)
         case .pgx, .libPQ:
             environment.merge(goEnvironment) { _, go in go }
-            return try EndToEndTests.run("/usr/bin/go", ["run", file.path], environment: environment, directory: home)
+            return try await runDetached("/usr/bin/go", ["run", file.path], environment: environment, directory: home)
         case .rubyPG:
-            return try EndToEndTests.run("/usr/bin/ruby", [file.path], environment: environment)
+            return try await runDetached("/usr/bin/ruby", [file.path], environment: environment)
         case .phpPDO:
-            return try EndToEndTests.run("/usr/bin/php", [file.path], environment: environment)
+            return try await runDetached("/usr/bin/php", [file.path], environment: environment)
         case .npgsql, .prisma:
             Issue.record("\(client.rawValue) is not run here")
             return ProcessResult(status: -1, stdout: "", stderr: "", stdoutBytes: Data())
