@@ -112,10 +112,7 @@ extension SnippetClient {
         case .jdbc:
             ClientCapabilities(
                 driver: "pgjdbc 42.5",
-                sslModes: [
-                    .disable: .plaintext, .allow: .plaintextFallback, .prefer: .plaintextFallback, .require: .encrypted,
-                    .verifyCA: .chain, .verifyFull: .chainAndHost,
-                ],
+                sslModes: Self.requireNeverVerifies,
                 systemRoots: "sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory (the JVM's trust store)",
                 sni: true, channelBinding: false, clientCertificates: true, multiHost: true, serviceFiles: true,
                 isRunHere: true,
@@ -144,7 +141,7 @@ extension SnippetClient {
                 ])
         case .pgx:
             ClientCapabilities(
-                driver: "jackc/pgx v4 (pgconn 1.x)", sslModes: Self.goModes(preferFallsBack: true),
+                driver: "jackc/pgx v4 (pgconn 1.x)", sslModes: ClientCapabilities.libpqModes,
                 systemRoots: "x509.SystemCertPool() set on the parsed config (pgx before v5.7 reads \"system\" as a file)",
                 sni: true, channelBinding: false, clientCertificates: true, multiHost: true, serviceFiles: true,
                 isRunHere: true,
@@ -155,7 +152,7 @@ extension SnippetClient {
                 ])
         case .libPQ:
             ClientCapabilities(
-                driver: "lib/pq 1.10", sslModes: Self.goModes(preferFallsBack: false),
+                driver: "lib/pq 1.10", sslModes: Self.withoutPlaintextFallback,
                 systemRoots: "no sslrootcert: Go's system pool (lib/pq has no \"system\")",
                 sni: true, channelBinding: false, clientCertificates: true, multiHost: false, serviceFiles: false,
                 isRunHere: true,
@@ -167,10 +164,7 @@ extension SnippetClient {
         case .asyncpg:
             ClientCapabilities(
                 driver: "asyncpg 0.27 (Python's ssl)",
-                sslModes: [
-                    .disable: .plaintext, .allow: .plaintextFallback, .prefer: .plaintextFallback,
-                    .require: .encryptedChainIfRootFile, .verifyCA: .chain, .verifyFull: .chainAndHost,
-                ],
+                sslModes: ClientCapabilities.libpqModes,
                 systemRoots: "ssl.create_default_context() (OpenSSL's default store)",
                 sni: true, channelBinding: false, clientCertificates: true, multiHost: true, serviceFiles: false,
                 isRunHere: true,
@@ -182,10 +176,7 @@ extension SnippetClient {
         case .npgsql:
             ClientCapabilities(
                 driver: "Npgsql 8 (.NET)",
-                sslModes: [
-                    .disable: .plaintext, .allow: .plaintextFallback, .prefer: .plaintextFallback, .require: .encrypted,
-                    .verifyCA: .chain, .verifyFull: .chainAndHost,
-                ],
+                sslModes: Self.requireNeverVerifies,
                 systemRoots: "no Root Certificate: the operating system's store",
                 sni: true, channelBinding: true, clientCertificates: true, multiHost: true, serviceFiles: false,
                 isRunHere: false,
@@ -210,13 +201,14 @@ extension SnippetClient {
         }
     }
 
-    /// Go's crypto/tls: lib/pq has no allow/prefer (the snippet writes require), pgx falls back like libpq.
-    private static func goModes(preferFallsBack: Bool) -> [SSLMode: TLSBehaviour] {
-        let weak: TLSBehaviour = preferFallsBack ? .plaintextFallback : .encryptedChainIfRootFile
-        return [
-            .disable: .plaintext, .allow: weak, .prefer: weak, .require: .encryptedChainIfRootFile, .verifyCA: .chain,
-            .verifyFull: .chainAndHost,
-        ]
+    /// pgjdbc's and Npgsql's reading: require encrypts and never checks the certificate, root file or not.
+    private static var requireNeverVerifies: [SSLMode: TLSBehaviour] {
+        ClientCapabilities.libpqModes.merging([.require: .encrypted]) { $1 }
+    }
+
+    /// lib/pq has no allow/prefer: the snippet writes require, libpq's require as lib/pq reads it.
+    private static var withoutPlaintextFallback: [SSLMode: TLSBehaviour] {
+        ClientCapabilities.libpqModes.merging([.allow: .encryptedChainIfRootFile, .prefer: .encryptedChainIfRootFile]) { $1 }
     }
 }
 
