@@ -48,6 +48,7 @@ struct SnippetLiveTests {
                 + (includesPassword ? ["--password-stdin", "--include-password"] : []),
             input: includesPassword ? lab.hostilePassword + "\n" : nil, environment: ["HOME": home.path])
         try #require(generated.status == 0, "\(generated.stderr)")
+        // "ss:w/rd" is a piece of the lab password that no language quotes: it shows only if the password is written.
         #expect(includesPassword || !generated.stdout.contains("ss:w/rd"))
 
         var environment = [
