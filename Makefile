@@ -7,7 +7,13 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 RUN_PACKAGES := pkg-config libpq-dev libssl-dev libncurses-dev ca-certificates
 # What the tests need besides: a real PostgreSQL server, openssl for the lab's PKI, real shells, real clients, tmux.
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 openssl dash bash zsh fish tmux procps \
-	openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-psycopg2 python3-psycopg python3-cryptography util-linux
+	openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-psycopg2 python3-psycopg python3-cryptography util-linux \
+	nodejs golang-go golang-github-jackc-pgx-v4-dev golang-github-lib-pq-dev python3-asyncpg python3-sqlalchemy \
+	python3-django ruby-pg php-cli php-pgsql
+# node-postgres for the snippet tests: Debian's node-pg conflicts with a newer nodejs, but it is plain JavaScript,
+# so it is downloaded (with the two modules it does not bundle) and unpacked once, then used through NODE_PATH.
+NODE_PG := .build/test-clients/node-pg
+NODE_PG_DEBS := node-pg node-split2 node-xtend
 BENCH_PACKAGES := $(TEST_PACKAGES) hyperfine time
 
 RELEASE_FLAGS := -c release --static-swift-stdlib --product pgsecure
@@ -22,7 +28,16 @@ define apt_install
 	fi
 endef
 
-.PHONY: run test build release deps test-deps bench-deps bench demo install clean
+.PHONY: run test build release deps test-deps bench-deps bench demo install clean node-pg
+
+node-pg: $(NODE_PG)/usr/share/nodejs/pg/package.json
+
+$(NODE_PG)/usr/share/nodejs/pg/package.json:
+	rm -rf $(NODE_PG) && mkdir -p $(NODE_PG)/debs
+	cd $(NODE_PG)/debs && { apt-get download $(NODE_PG_DEBS) 2>/dev/null \
+		|| { $(SUDO) apt-get update -qq && apt-get download $(NODE_PG_DEBS); }; }
+	for deb in $(NODE_PG)/debs/*.deb; do dpkg -x $$deb $(NODE_PG); done
+	test -f $@
 
 deps:
 	$(call apt_install,$(RUN_PACKAGES))
@@ -46,7 +61,7 @@ install: release
 	$(SUDO) install -m 0755 .build/release/pgsecure $(PREFIX)/bin/pgsecure
 
 # Every test: unit, property, the CLI as a process, real shells and clients, the TLS lab, the wizard through tmux.
-test: test-deps
+test: test-deps node-pg
 	swift build --build-tests
 	Tests/lab/with-lab swift test --skip-build --parallel
 

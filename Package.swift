@@ -30,6 +30,16 @@ let package = Package(
                 .embedInCode("Resources/snippets/psycopg2.mustache"),
                 .embedInCode("Resources/snippets/psycopg.mustache"),
                 .embedInCode("Resources/snippets/jdbc.mustache"),
+                .embedInCode("Resources/snippets/node-pg.mustache"),
+                .embedInCode("Resources/snippets/pgx.mustache"),
+                .embedInCode("Resources/snippets/lib-pq.mustache"),
+                .embedInCode("Resources/snippets/asyncpg.mustache"),
+                .embedInCode("Resources/snippets/sqlalchemy.mustache"),
+                .embedInCode("Resources/snippets/django.mustache"),
+                .embedInCode("Resources/snippets/ruby-pg.mustache"),
+                .embedInCode("Resources/snippets/php-pdo.mustache"),
+                .embedInCode("Resources/snippets/npgsql.mustache"),
+                .embedInCode("Resources/snippets/prisma.mustache"),
             ]
         ),
         // Pure core: settings, the resolution pipeline, sslmode knowledge, every output format. No C, no I/O.

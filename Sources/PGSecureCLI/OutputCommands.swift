@@ -1,4 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import PGSecureModel
 
 /// `url` and `conninfo`: one string for the settings, on one line.
@@ -56,16 +61,36 @@ struct SnippetCommand: ParsableCommand {
         discussion: "Clients: " + SnippetClient.allCases.map(\.rawValue).joined(separator: ", ") + ". `pgsecure snippet --list` describes them.")
     @Argument(help: ArgumentHelp("The client: \(SnippetClient.allCases.map(\.rawValue).joined(separator: ", ")).")) var client: SnippetClient?
     @Flag(help: "List the clients.") var list = false
+    @Flag(help: "With --list: JSON for scripts, with each client's TLS capabilities.") var json = false
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
         if client == nil && !list {
             throw ValidationError("choose a client: \(SnippetClient.allCases.map(\.rawValue).joined(separator: ", ")) (pgsecure snippet --list)")
         }
+        if json && !list { throw ValidationError("--json goes with --list") }
+    }
+
+    /// One client in `snippet --list --json`: its name, what it writes, and its capability table.
+    struct ClientListing: Encodable {
+        let name: String
+        let title: String
+        let summary: String
+        let capabilities: ClientCapabilities
     }
 
     func run() throws {
         guard let client, !list else {
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                encoder.keyEncodingStrategy = .convertToSnakeCase
+                let listing = SnippetClient.allCases.map {
+                    ClientListing(name: $0.rawValue, title: $0.title, summary: $0.summary, capabilities: $0.capabilities)
+                }
+                Console.current.output(String(decoding: try encoder.encode(listing), as: UTF8.self) + "\n")
+                return
+            }
             let width = SnippetClient.allCases.map(\.rawValue.count).max()!
             Console.current.output(SnippetClient.allCases.map { $0.rawValue.padding(width) + "  " + $0.summary + "\n" }.joined())
             return

@@ -7,5 +7,15 @@ public enum EmbeddedResources {
         "psycopg2": PackageResources.psycopg2_mustache,
         "psycopg": PackageResources.psycopg_mustache,
         "jdbc": PackageResources.jdbc_mustache,
+        "node-pg": PackageResources.node_pg_mustache,
+        "pgx": PackageResources.pgx_mustache,
+        "lib-pq": PackageResources.lib_pq_mustache,
+        "asyncpg": PackageResources.asyncpg_mustache,
+        "sqlalchemy": PackageResources.sqlalchemy_mustache,
+        "django": PackageResources.django_mustache,
+        "ruby-pg": PackageResources.ruby_pg_mustache,
+        "php-pdo": PackageResources.php_pdo_mustache,
+        "npgsql": PackageResources.npgsql_mustache,
+        "prisma": PackageResources.prisma_mustache,
     ]
 }

@@ -533,31 +533,47 @@ struct BodyWriter {
         let kinds = OutputKind.allCases
         let rows = (kinds.count + 1) / 2
         let columnWidth = width / 2
-        for (index, kind) in kinds.enumerated() {
-            let y = row + index % rows
+        // On a short screen the two columns scroll, a window of rows that keeps the selection in view, so the
+        // password note, two usage lines, two preview lines and a three-line status (a long path) still fit below.
+        let visibleRows = min(rows, max(3, bottom - row + 1 - 8))
+        let firstRow = min(max(0, state.outputSelection % rows - visibleRows + 1), rows - visibleRows)
+        for (index, kind) in kinds.enumerated() where (firstRow..<firstRow + visibleRows).contains(index % rows) {
+            let y = row + index % rows - firstRow
             let x = left + (index / rows) * columnWidth
             let isSelected = index == state.outputSelection
             screen.put(isSelected ? "▸ " : "  ", row: y, column: x, style: Style(.accent, bold: true))
             screen.put(kind.title, row: y, column: x + 2, style: isSelected ? Style(.accent, bold: true, reverse: true) : .plain, width: columnWidth - 3)
         }
-        row += rows
+        if firstRow > 0 { screen.put("↑", row: row, column: left + width - 1, style: .muted) }
+        if firstRow + visibleRows < rows { screen.put("↓", row: row + visibleRows - 1, column: left + width - 1, style: .muted) }
+        row += visibleRows
         let passwordNote =
             !state.hasSecret ? "no password entered: PGPASSWORD or ~/.pgpass supply it"
             : state.includesPassword ? "password included (p leaves it out)" : "password left out (p includes it)"
         line(passwordNote, style: state.carriesSecret ? .warning : .muted)
         paragraph(state.selectedOutput.usage, style: .muted)
 
+        // The preview takes every row the prompt or confirmation at the bottom leaves.
+        let statusLines: Int =
+            switch state.filePrompt {
+            case .path: 2
+            case .confirmOverwrite(let path): DisplayWidth.wrapped("\(path) exists. Overwrite it? y/n", to: width).count
+            case nil: state.status.map { DisplayWidth.wrapped($0.text, to: width).count } ?? 0
+            }
+        var warning: Notice?
+        if case .success(let resolution) = state.resolution() { warning = resolution.notices.first(where: \.isWarning) }
         let previewTop = row
-        let statusRows = 2
-        let available = bottom - previewTop + 1 - statusRows
+        let available = bottom - previewTop + 1 - statusLines - (warning == nil ? 0 : 1)
         switch state.maskedText(state.selectedOutput, includingPassword: state.includesPassword) {
         case .success(let text):
             var lines: [String] = []
+            // Tabs (Go's indentation) as spaces: a terminal cell holds one character.
             for textLine in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-                lines += DisplayWidth.chunked(String(textLine), to: width - 2)
+                lines += DisplayWidth.chunked(String(textLine).replacing("\t", with: "    "), to: width - 2)
             }
-            // A snippet longer than the box scrolls with PgUp/PgDn; the hint below says how much is left.
-            let window = max(1, available)
+            // A snippet longer than the box scrolls with PgUp/PgDn; the hint below (the box's last row) says how much
+            // is left.
+            let window = max(1, lines.count > available ? available - 1 : available)
             let limit = max(0, lines.count - window)
             let offset = min(state.scroll, limit)
             paging = (limit, max(1, window - 1))
@@ -576,18 +592,10 @@ struct BodyWriter {
         case .failure(let error):
             paragraph("✗ " + error.description, style: .danger)
         }
-        if case .success(let resolution) = state.resolution(), let warning = resolution.notices.first(where: \.isWarning),
-            row < bottom - 1
-        {
+        if let warning, row <= bottom - statusLines {
             line("warning: " + warning.message, style: .warning)
         }
         // Prompts and confirmations sit at the bottom of the body, where the eye ends up after acting.
-        let statusLines: Int =
-            switch state.filePrompt {
-            case .path: 2
-            case .confirmOverwrite(let path): DisplayWidth.wrapped("\(path) exists. Overwrite it? y/n", to: width).count
-            case nil: state.status.map { DisplayWidth.wrapped($0.text, to: width).count } ?? 0
-            }
         row = max(row, bottom - statusLines + 1)
         switch state.filePrompt {
         case .path(let input):

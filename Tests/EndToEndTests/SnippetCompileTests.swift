@@ -4,7 +4,8 @@ import TestSupport
 import Testing
 
 /// The languages themselves read pgsecure's literals back, and compile the snippets as printed.
-@Suite("Snippets and literals in real Python and Java")
+/// One program at a time: each is a real interpreter or compiler, and two cores are shared.
+@Suite("Snippets and literals in each real language", .serialized)
 struct SnippetCompileTests {
     static let jdbcJar = "/usr/share/java/postgresql.jar"
     static var python: String { "/usr/bin/python3" }
@@ -61,6 +62,54 @@ struct SnippetCompileTests {
         Self.expectSameValues(result.stdoutBytes, values)
     }
 
+    /// A program in each language that prints `values` (written with that language's quoting) as UTF-8, NUL-separated.
+    enum LiteralLanguage: String, CaseIterable, Sendable {
+        case javaScript, go, ruby, php
+
+        func program(_ values: [String]) -> (file: String, source: String) {
+            switch self {
+            case .javaScript:
+                ("values.js", "const values = [\n" + values.map { "  " + Quoting.javaScript($0) + ",\n" }.joined()
+                    + "];\nprocess.stdout.write(Buffer.from(values.join('\\0'), 'utf8'));\n")
+            case .go:
+                ("values.go", "package main\n\nimport (\n\t\"os\"\n\t\"strings\"\n)\n\nfunc main() {\n\tvalues := []string{\n"
+                    + values.map { "\t\t" + Quoting.go($0) + ",\n" }.joined()
+                    + "\t}\n\tos.Stdout.WriteString(strings.Join(values, \"\\x00\"))\n}\n")
+            case .ruby:
+                ("values.rb", "values = [\n" + values.map { "  " + Quoting.ruby($0) + ",\n" }.joined()
+                    + "]\n$stdout.binmode\n$stdout.write(values.join(\"\\0\"))\n")
+            case .php:
+                ("values.php", "<?php\n$values = [\n" + values.map { "    " + Quoting.php($0) + ",\n" }.joined()
+                    + "];\necho implode(\"\\0\", $values);\n")
+            }
+        }
+
+        var command: (executable: String, arguments: [String]) {
+            switch self {
+            case .javaScript: ("/usr/bin/node", [])
+            case .go: ("/usr/bin/go", ["run"])
+            case .ruby: ("/usr/bin/ruby", [])
+            case .php: ("/usr/bin/php", [])
+            }
+        }
+    }
+
+    @Test(arguments: LiteralLanguage.allCases)
+    func languageReadsEveryLiteralBack(_ language: LiteralLanguage) async throws {
+        let values = Self.corpus()
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (name, source) = language.program(values)
+        let file = directory.appendingPathComponent(name)
+        try source.write(to: file, atomically: false, encoding: .utf8)
+        let (executable, arguments) = language.command
+        let result = try await runDetached(
+            executable, arguments + [file.path], environment: SnippetLiveTests.goEnvironment.merging(["HOME": directory.path, "PATH": "/usr/bin:/bin"]) { $1 },
+            directory: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        Self.expectSameValues(result.stdoutBytes, values)
+    }
+
     static let samples: [ConnectionSettings] = {
         var hostile: [String] = []
         forEachFixedCase(3, seed: 5, of: hostileString) { hostile.append($0) }
@@ -75,14 +124,27 @@ struct SnippetCompileTests {
         ]
     }()
 
-    @Test(arguments: samples.indices, [SnippetClient.psycopg2, .psycopg])
-    func pythonSnippetsCompile(sample: Int, client: SnippetClient) throws {
+    /// Each language's own syntax (and, for Go, type) check of a snippet as printed.
+    static let syntaxChecks: [SnippetClient: [String]] = [
+        .psycopg2: ["/usr/bin/python3", "-m", "py_compile"], .psycopg: ["/usr/bin/python3", "-m", "py_compile"],
+        .asyncpg: ["/usr/bin/python3", "-m", "py_compile"], .sqlalchemy: ["/usr/bin/python3", "-m", "py_compile"],
+        .django: ["/usr/bin/python3", "-m", "py_compile"], .nodePG: ["/usr/bin/node", "--check"],
+        .pgx: ["/usr/bin/go", "vet"], .libPQ: ["/usr/bin/go", "vet"], .rubyPG: ["/usr/bin/ruby", "-c"],
+        .phpPDO: ["/usr/bin/php", "-l"],
+    ]
+
+    @Test(arguments: samples.indices, syntaxChecks.keys.sorted { $0.rawValue < $1.rawValue })
+    func snippetsCompile(sample: Int, client: SnippetClient) async throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("connect.py").path
+        let file = directory.appendingPathComponent(client.fileName).path
         try Self.samples[sample].snippet(for: client).text.write(toFile: file, atomically: false, encoding: .utf8)
-        let result = try run(Self.python, ["-m", "py_compile", file])
-        #expect(result.status == 0, "\(result.stderr)")
+        let check = Self.syntaxChecks[client]!
+        let result = try await runDetached(
+            check[0], Array(check.dropFirst()) + [file],
+            environment: SnippetLiveTests.goEnvironment.merging(["HOME": directory.path, "PATH": "/usr/bin:/bin"]) { $1 },
+            directory: directory)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 
     @Test(arguments: samples.indices)

@@ -77,8 +77,10 @@ struct WizardTmuxTests {
         session.keys("Enter")
         try session.waitFor("verified-full", timeout: 20)
         session.keys("Enter")
-        let outputs = try session.waitFor("tested: ✓ verified-full")
-        #expect(outputs.contains("▸ env: sh, bash, zsh"))
+        try session.waitFor("tested: ✓ verified-full")
+        // Waits for the row it asserts on: ncurses paints a frame in several writes (ARCHITECTURE.md, pitfall 12).
+        let outputs = try session.waitFor("▸ env: sh, bash, zsh")
+        #expect(outputs.contains("tested: ✓ verified-full"))
         session.keys("Enter")
         try session.waitFor("EXITED 0")
         let written = try String(contentsOf: session.stdoutFile!, encoding: .utf8)

@@ -1,5 +1,6 @@
 import Foundation
 import PGSecureCLI
+import PGSecureModel
 import TestSupport
 import Testing
 
@@ -60,14 +61,29 @@ struct CommandTests {
         #expect(result.status == 0)
         // Each client starts its own line (a bare contains("psycopg") would also match "psycopg2").
         let names = result.stdout.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) ?? "" }
-        #expect(names == ["psql", "psycopg2", "psycopg", "jdbc"])
+        #expect(names == SnippetClient.allCases.map(\.rawValue))
     }
 
-    @Test(arguments: ["psql", "psycopg2", "psycopg", "jdbc"])
+    /// The capability table, for scripts: every client, with what each sslmode verifies and what it lacks.
+    @Test func snippetListAsJSONCarriesTheCapabilityTable() async throws {
+        let result = await pgsecure(["snippet", "--list", "--json"])
+        #expect(result.status == 0)
+        let clients = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [[String: Any]]
+        #expect(clients.map { $0["name"] as? String } == SnippetClient.allCases.map(\.rawValue))
+        let jdbc = clients.first { $0["name"] as? String == "jdbc" }!["capabilities"] as! [String: Any]
+        #expect((jdbc["ssl_modes"] as? [String: String])?["require"] == "encrypted")
+        #expect((jdbc["keywords"] as? [String: String])?["target_session_attrs"] == "targetServerType")
+        #expect(jdbc["channel_binding"] as? Bool == false)
+        let prisma = clients.first { $0["name"] as? String == "prisma" }!["capabilities"] as! [String: Any]
+        #expect(prisma["is_run_here"] as? Bool == false)
+        #expect(await pgsecure(["snippet", "psql", "--json", "--host", "h"]).status == 2)
+    }
+
+    @Test(arguments: SnippetClient.allCases.map(\.rawValue))
     func snippetsAreWrittenForEachClient(client: String) async throws {
         let result = await pgsecure(["snippet", client, "--host", "db.example.com", "--user", "alex", "--dbname", "app"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("verify-full"))
+        #expect(["verify-full", "VerifyFull", "sslaccept=strict"].contains { result.stdout.contains($0) })
         #expect(result.stdout.contains("db.example.com"))
     }
 

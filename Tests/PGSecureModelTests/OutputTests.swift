@@ -91,7 +91,37 @@ struct OutputTests {
         let (_, properties) = try settings.jdbcURLAndProperties(warnings: &warnings)
         #expect(properties.contains(LibpqOption("tcpKeepAlive", "true")))
         #expect(!properties.contains { $0.keyword == "channelBinding" })
-        #expect(warnings.contains { $0.contains("channel_binding") })
+        #expect(try settings.snippet(for: .jdbc).warnings.contains { $0.contains("channel_binding") })
+    }
+
+    /// A JDBC snippet for a multi-host string must not land on a replica: read-write becomes targetServerType=primary.
+    @Test(arguments: [
+        ("read-write", "primary"), ("primary", "primary"), ("standby", "secondary"), ("prefer-standby", "preferSecondary"),
+        ("any", "any"), ("read-only", "secondary"),
+    ])
+    func jdbcMapsTargetSessionAttrsToTargetServerType(attribute: String, serverType: String) throws {
+        var settings = settings
+        settings.endpoints = [Endpoint(host: "a.example.com"), Endpoint(host: "b.example.com")]
+        settings.otherOptions = [LibpqOption("target_session_attrs", attribute)]
+        let snippet = try settings.snippet(for: .jdbc)
+        #expect(snippet.text.contains("properties.setProperty(\"targetServerType\", \"\(serverType)\");"))
+        #expect(snippet.warnings.contains { $0.contains("read-only") } == (attribute == "read-only"))
+        #expect(!snippet.warnings.contains { $0.contains("no equivalent") })
+    }
+
+    /// Found by the lab: pgjdbc 42.5 throws "Prohibited character" for a SCRAM password with an emoji.
+    @Test(arguments: [("p\u{E4}ss\u{65E5}", false), ("pass\u{1F600}", true)])
+    func jdbcWarnsAboutPasswordsItsSASLprepRefuses(password: String, refused: Bool) throws {
+        var settings = settings
+        settings.password = password
+        #expect(try settings.snippet(for: .jdbc).warnings.contains { $0.contains("SASLprep") } == refused)
+    }
+
+    @Test func jdbcWarnsThatRequireNeverVerifies() throws {
+        var settings = settings
+        settings.sslmode = .require
+        let warnings = try settings.snippet(for: .jdbc).warnings
+        #expect(warnings.contains { $0.contains("sslmode=require") && $0.contains("never checked") })
     }
 
     @Test func jdbcReadsTheSystemStoreThroughTheJavaFactory() throws {
@@ -100,6 +130,65 @@ struct OutputTests {
         let snippet = try settings.snippet(for: .jdbc)
         #expect(snippet.text.contains("\"sslfactory\", \"org.postgresql.ssl.DefaultJavaSSLFactory\""))
         #expect(!snippet.text.contains("\"sslrootcert\""))
+    }
+
+    /// Each client's table says what it lacks; the snippet says so instead of dropping it silently.
+    @Test func clientsWarnFromTheirCapabilityTable() throws {
+        var settings = settings
+        settings.endpoints = [Endpoint(host: "a.example.com", port: 5432), Endpoint(host: "b.example.com", port: 5432)]
+        settings.otherOptions = [LibpqOption("channel_binding", "require")]
+        let node = try settings.snippet(for: .nodePG)
+        #expect(node.warnings.contains { $0.contains("one host") && $0.contains("a.example.com") })
+        #expect(node.warnings.contains { $0.contains("channel_binding") })
+        #expect(!node.text.contains("b.example.com"))
+        let pgx = try settings.snippet(for: .pgx)
+        #expect(pgx.text.contains("host='a.example.com,b.example.com'"))
+        #expect(!pgx.warnings.contains { $0.contains("one host") })
+        #expect(!pgx.text.contains("channel_binding"))
+        #expect(try settings.snippet(for: .psycopg2).warnings.isEmpty)
+    }
+
+    /// Clients that verify more than libpq's name says (node-postgres reads require as verify-full) say so too.
+    @Test func weakModesAreNeverWrittenWeakerThanLibpqReadsThem() throws {
+        var settings = settings
+        settings.sslmode = .require
+        let node = try settings.snippet(for: .nodePG)
+        #expect(node.text.contains("rejectUnauthorized: true"))
+        #expect(node.warnings.contains { $0.contains("chain and the host name are checked") })
+        let libpq = try settings.snippet(for: .libPQ)
+        #expect(libpq.text.contains("sslmode='require'"))
+        settings.sslmode = .prefer
+        #expect(try settings.snippet(for: .libPQ).text.contains("sslmode='require'"))
+        settings.sslmode = .disable
+        #expect(try settings.snippet(for: .libPQ).text.contains("sslmode='disable'"))
+        #expect(try settings.snippet(for: .nodePG).text.contains("ssl: false"))
+    }
+
+    @Test func systemRootsAreExpressedInEachClientsOwnTerms() throws {
+        var settings = settings
+        settings.sslrootcert = systemRootCertificate
+        #expect(try settings.snippet(for: .pgx).text.contains("x509.SystemCertPool()"))
+        #expect(!(try settings.snippet(for: .libPQ).text.contains("sslrootcert=")))
+        #expect(try settings.snippet(for: .asyncpg).text.contains("ssl.create_default_context()"))
+        #expect(!(try settings.snippet(for: .nodePG).text.contains("ca: fs.readFileSync")))
+        #expect(!(try settings.snippet(for: .prisma).text.contains("sslcert")))
+        #expect(!(try settings.snippet(for: .npgsql).text.contains("Root Certificate")))
+    }
+
+    /// pdo_pgsql turns every ';' of the DSN into a space: such a value goes through libpq's variable instead.
+    @Test func phpPassesSemicolonValuesThroughTheEnvironment() throws {
+        var settings = settings
+        settings.dbname = "a;b"
+        let text = try settings.snippet(for: .phpPDO).text
+        #expect(text.contains("putenv(\"PGDATABASE=a;b\");"))
+        #expect(!text.contains("dbname="))
+    }
+
+    @Test func djangoNeedsADatabaseName() {
+        var settings = settings
+        settings.dbname = nil
+        settings.user = nil
+        #expect(throws: InputError.self) { try settings.snippet(for: .django) }
     }
 
     @Test func jdbcRejectsHostsItCannotWrite() {
@@ -111,8 +200,14 @@ struct OutputTests {
     @Test(arguments: SnippetClient.allCases)
     func snippetsNeverDisableVerificationOrLeakAnAbsentPassword(client: SnippetClient) throws {
         let text = try settings.snippet(for: client).text
-        #expect(text.contains("verify-full"))
-        #expect(!text.contains("NonValidatingFactory") && !text.contains("sslmode=require"))
+        switch client {
+        case .npgsql: #expect(text.contains("SSL Mode=VerifyFull"))
+        // Prisma's sslmode stops at require; sslaccept=strict is what checks the chain and the host name.
+        case .prisma: #expect(text.contains("sslmode=require&sslaccept=strict"))
+        default: #expect(text.contains("verify-full") && !text.contains("sslmode=require"))
+        }
+        #expect(!text.contains("NonValidatingFactory") && !text.contains("rejectUnauthorized: false"))
+        #expect(!text.contains("InsecureSkipVerify") && !text.contains("CERT_NONE") && !text.contains("accept_invalid"))
         #expect(!text.contains("s3cret"))
         var withPassword = settings
         withPassword.password = "s3cret"

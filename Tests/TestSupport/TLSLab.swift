@@ -36,6 +36,22 @@ public struct TLSLab: Sendable {
     /// The lab's PKI directory: every certificate, key, root file and CRL the lab made (see Tests/lab/lab).
     public var pki: String { values["LAB_PKI"]! }
 
+    /// A role with a hostile password, owning a database whose name is full of special characters (on every server).
+    public var hostileUser: String { hexDecoded("LAB_HOSTILE_USER_HEX") }
+    public var hostilePassword: String { hexDecoded("LAB_HOSTILE_PASSWORD_HEX") }
+    public var hostileDatabase: String { hexDecoded("LAB_HOSTILE_DATABASE_HEX") }
+
+    /// `--host localhost --port P --user HOSTILE --dbname HOSTILE`: what a snippet must carry byte for byte.
+    public func hostileFields(_ server: String) -> [String] {
+        ["--host", "localhost", "--port", String(port(server)), "--user", hostileUser, "--dbname", hostileDatabase]
+    }
+
+    private func hexDecoded(_ key: String) -> String {
+        let hex = Array(values[key]!.utf8)
+        let bytes = stride(from: 0, to: hex.count, by: 2).map { UInt8(String(decoding: hex[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// `--host localhost --port P --user U --dbname postgres`, the fields every lab connection shares.
     public func fields(_ server: String) -> [String] {
         ["--host", "localhost", "--port", String(port(server)), "--user", user, "--dbname", "postgres"]

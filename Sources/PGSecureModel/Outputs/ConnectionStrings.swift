@@ -29,6 +29,6 @@ extension ConnectionSettings {
 
     /// A libpq key=value string, every value single-quoted.
     public var conninfo: String {
-        options.map { "\($0.keyword)=\(Quoting.conninfoValue($0.value))" }.joined(separator: " ")
+        Self.conninfo(options)
     }
 }

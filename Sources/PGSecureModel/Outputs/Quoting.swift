@@ -45,27 +45,61 @@ public enum Quoting {
 
     /// A Python 3 string literal in single quotes; control and invisible characters escaped.
     public static func python(_ value: String) -> String {
-        var result = "'"
+        literal(value, quote: "'") { code in
+            code < 0x100 ? "\\x" + hex(code, digits: 2) : code < 0x10000 ? "\\u" + hex(code, digits: 4) : "\\U" + hex(code, digits: 8)
+        }
+    }
+
+    /// A JavaScript string literal in single quotes (Node reads source as UTF-8); invisible characters escaped.
+    public static func javaScript(_ value: String) -> String {
+        literal(value, quote: "'") { code in
+            code < 0x100 ? "\\x" + hex(code, digits: 2) : code < 0x10000 ? "\\u" + hex(code, digits: 4) : "\\u{" + hex(code, digits: 1) + "}"
+        }
+    }
+
+    /// A Go interpreted string literal. `\x` only below 0x80: above, it would be a raw byte, not a character.
+    public static func go(_ value: String) -> String {
+        literal(value, quote: "\"") { code in
+            code < 0x80 ? "\\x" + hex(code, digits: 2) : code < 0x10000 ? "\\u" + hex(code, digits: 4) : "\\U" + hex(code, digits: 8)
+        }
+    }
+
+    /// A Ruby double-quoted literal: `#` is escaped too, or `#{`, `#@` and `#$` would interpolate.
+    public static func ruby(_ value: String) -> String {
+        literal(value, quote: "\"", alsoEscaping: "#") { "\\u{" + hex($0, digits: 1) + "}" }
+    }
+
+    /// A PHP double-quoted literal: `$` is escaped too, or `$name` and `{$` would interpolate.
+    public static func php(_ value: String) -> String {
+        literal(value, quote: "\"", alsoEscaping: "$") { "\\u{" + hex($0, digits: 1) + "}" }
+    }
+
+    /// A .NET connection-string value (DbConnectionStringBuilder's rules, which Npgsql follows): plain when it holds
+    /// only letters, digits and `._/-`; else in double quotes, each `"` doubled, nothing else special inside.
+    public static func dotNetConnectionStringValue(_ value: String) -> String {
+        let plain = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-".unicodeScalars)
+        if !value.isEmpty && value.unicodeScalars.allSatisfy(plain.contains) { return value }
+        return "\"" + value.replacing("\"", with: "\"\"") + "\""
+    }
+
+    /// A literal in `quote`: the backslash, the quote and `alsoEscaping` get a backslash, \n \r \t their usual
+    /// escapes, and control or invisible characters the language's code-point escape, so nothing hides in the source.
+    private static func literal(
+        _ value: String, quote: Unicode.Scalar, alsoEscaping special: Unicode.Scalar? = nil,
+        escapingCodePoint escape: (UInt32) -> String
+    ) -> String {
+        var result = String(quote)
         for scalar in value.unicodeScalars {
             switch scalar {
-            case "\\": result += "\\\\"
-            case "'": result += "\\'"
+            case "\\", quote, special: result += "\\" + String(scalar)
             case "\n": result += "\\n"
             case "\r": result += "\\r"
             case "\t": result += "\\t"
             default:
-                if !isInvisible(scalar) {
-                    result.unicodeScalars.append(scalar)
-                } else if scalar.value < 0x100 {
-                    result += "\\x" + hex(scalar.value, digits: 2)
-                } else if scalar.value < 0x10000 {
-                    result += "\\u" + hex(scalar.value, digits: 4)
-                } else {
-                    result += "\\U" + hex(scalar.value, digits: 8)
-                }
+                if isInvisible(scalar) { result += escape(scalar.value) } else { result.unicodeScalars.append(scalar) }
             }
         }
-        return result + "'"
+        return result + String(quote)
     }
 
     /// A Java string literal. Non-ASCII is written as `\uXXXX` (Java 17 reads source in the platform charset);

@@ -47,6 +47,18 @@ func run(
         stderr: String(decoding: errorData.value, as: UTF8.self), stdoutBytes: outputData)
 }
 
+/// `run` on a Dispatch thread, awaited: a slow client (a Go build, a JVM) then holds none of Swift's few cooperative
+/// threads, which tests with tasks of their own (the tester's cancellation, the tmux sessions) need to make progress.
+func runDetached(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil
+) async throws -> ProcessResult {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try run(executable, arguments, environment: environment, directory: directory) })
+        }
+    }
+}
+
 /// Runs the pgsecure binary. The environment is minimal and explicit so a developer's PG* variables cannot leak in.
 func pgsecure(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
     var base = ["PATH": "/usr/bin:/bin", "HOME": emptyHome.path, "LANG": "C.UTF-8"]
