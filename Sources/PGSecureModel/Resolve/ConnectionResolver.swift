@@ -108,6 +108,7 @@ public enum ConnectionResolver {
             notices.append(.localSocket)
         } else {
             notices += try applyPolicy(to: &settings, &sources, request: request, context: context)
+            ProviderStep.apply(to: &settings, &sources, request: request, context: context, notices: &notices)
         }
         notices += passwordFileNotices(settings, &sources, context: context)
 
