@@ -1,3 +1,4 @@
+import Foundation
 import PGSecureLibPQ
 import Testing
 @testable import PGSecureModel
@@ -182,5 +183,15 @@ struct ProviderTests {
         #expect(note.isWarning)
         #expect(!resolution.notices.contains { $0.message.contains("abc123") })
         #expect(resolution.settings.sslrootcert == "/home/u/.postgresql/rds-global-bundle.pem")
+    }
+}
+
+/// The README's provider table matches the catalogue, one row per entry.
+@Test func readmeListsEveryCatalogueEntry() throws {
+    let readme = try String(
+        contentsOfFile: #filePath.replacing("Tests/PGSecureModelTests/ProviderTests.swift", with: "README.md"), encoding: .utf8)
+    let rows = readme.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| Provider ") }
+    for provider in Provider.all {
+        #expect(rows.contains { $0.hasPrefix("| \(provider.name) | \(provider.root.names.isEmpty ? "not documented" : provider.root.names.joined(separator: ", ")) |") }, "\(provider.name)")
     }
 }

@@ -1,5 +1,11 @@
 /// Turns libpq's words, plus pgsecure's own look at the certificate chain, into a named cause and a fix.
 public enum Diagnose {
+    public static func diagnosis(_ evidence: ConnectionEvidence, verdict: Verdict, provider: ProviderFinding?) -> Diagnosis {
+        let general = diagnosis(evidence, verdict: verdict)
+        guard let advice = provider?.fix(for: general.code, host: evidence.target.host) else { return general }
+        return Diagnosis(code: general.code, summary: general.summary, fix: advice + " " + general.fix)
+    }
+
     public static func diagnosis(_ evidence: ConnectionEvidence, verdict: Verdict) -> Diagnosis {
         if evidence.connected { return success(evidence, verdict: verdict) }
         let message = evidence.libpqMessage ?? ""

@@ -382,6 +382,8 @@ public struct Report: Sendable, Equatable {
     public let now: Int64
     public let clientCertificate: ClientCertificateFacts?
     public let hosts: [HostOutcome]
+    /// The managed provider the host belongs to (nil: none pgsecure knows).
+    public let provider: ProviderFinding?
 
     public init(_ evidence: ConnectionEvidence) {
         target = evidence.target
@@ -393,7 +395,8 @@ public struct Report: Sendable, Equatable {
         reachedDatabase = evidence.reachedDatabase
         certificate = evidence.chainCheck?.leaf
         chainCheck = evidence.chainCheck
-        diagnosis = Diagnose.diagnosis(evidence, verdict: verdict)
+        provider = ProviderFinding(evidence)
+        diagnosis = Diagnose.diagnosis(evidence, verdict: verdict, provider: provider)
         warnings = Self.warnings(evidence, verdict: verdict)
         timings = evidence.timings
         libpqMessage = evidence.libpqMessage
