@@ -89,4 +89,40 @@ struct ProviderCommandTests {
     @Test func hostNeedsCheck() async {
         #expect(await pgsecure(["certs", "--host", "db.abc.supabase.co"]).status == 2)
     }
+
+    // MARK: --target-os
+
+    @Test(arguments: [
+        ("debian", "/etc/ssl/certs/ca-certificates.crt"), ("rhel", "/etc/pki/tls/certs/ca-bundle.crt"),
+        ("opensuse", "/etc/ssl/ca-bundle.pem"), ("alpine", "/etc/ssl/cert.pem"), ("macos", "/etc/ssl/cert.pem"),
+    ])
+    func targetOSWritesThatSystemsBundle(_ system: String, _ bundle: String) async {
+        let result = await pgsecure(["conninfo", "--host", "db.example.com", "--target-os", system])
+        #expect(result.stdout == "host='db.example.com' sslmode='verify-full' sslrootcert='\(bundle)'\n")
+        #expect(result.stderr.contains("for --target-os \(system)); with libpq 16 or newer there, sslrootcert=system works too"))
+    }
+
+    @Test func windowsHasNoBundleFile() async {
+        let result = await pgsecure(["url", "--host", "db.example.com", "--for", "windows"])
+        #expect(result.stdout == "postgresql://db.example.com/?sslmode=verify-full\n")
+        #expect(result.stderr.contains("https://curl.se/ca/cacert.pem"))
+        #expect(result.stderr.contains("%APPDATA%\\postgresql\\root.crt"))
+    }
+
+    @Test func aProviderRootOnAnotherMachineGoesToLibpqsDefaultFile() async throws {
+        let home = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        // A root on this machine is not on the target: it is not named.
+        try FileManager.default.createDirectory(atPath: home.path + "/.postgresql", withIntermediateDirectories: true)
+        try writeSelfSignedCA(to: home.path + "/.postgresql/supabase-prod-ca-2021.crt", commonName: "Supabase Root 2021 CA")
+        let result = await pgsecure(["conninfo", Self.supabase, "--target-os", "alpine"], environment: ["HOME": home.path])
+        #expect(!result.stdout.contains("sslrootcert"))
+        #expect(result.stderr.contains("save it on that machine as ~/.postgresql/root.crt"))
+    }
+
+    @Test func unknownTargetOS() async {
+        let result = await pgsecure(["url", "--host", "h", "--target-os", "beos"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("use one of debian, rhel, opensuse, alpine, macos, windows"))
+    }
 }

@@ -73,14 +73,17 @@ public struct ResolutionContext: Sendable {
     public var rootFileProblem: (@Sendable (String) -> String?)?
     /// The machine's bundle, when a verifying mode has no root file and libpq's own default is not there.
     public var defaultRootCertificate: @Sendable () -> DefaultRootCertificate?
+    /// The output is for another machine (`--target-os`): its bundle, none of this machine's files.
+    public var targetSystem: TargetSystem?
 
     public init(
         environment: [String: String], libpqVersion: Int32,
         parse: @escaping @Sendable (String) throws(InputError) -> [LibpqOption],
         knownKeywords: Set<String> = Set(LibpqEnvironment.variables.map(\.keyword)), files: LocalFiles = .none,
         rootFileProblem: (@Sendable (String) -> String?)?,
-        defaultRootCertificate: @escaping @Sendable () -> DefaultRootCertificate?
+        defaultRootCertificate: @escaping @Sendable () -> DefaultRootCertificate?, targetSystem: TargetSystem? = nil
     ) {
+        self.targetSystem = targetSystem
         self.environment = environment
         self.libpqVersion = libpqVersion
         self.parse = parse
@@ -108,6 +111,10 @@ public enum ConnectionResolver {
             notices.append(.localSocket)
         } else {
             notices += try applyPolicy(to: &settings, &sources, request: request, context: context)
+            if let system = context.targetSystem, settings.sslmode?.verifiesCertificate == true, sources["sslrootcert"] == .policy || settings.sslrootcert == nil {
+                notices.removeAll(where: \.isRootChoice)
+                notices.append(.targetSystemRoot(system, path: settings.sslrootcert))
+            }
             ProviderStep.apply(to: &settings, &sources, request: request, context: context, notices: &notices)
         }
         notices += passwordFileNotices(settings, &sources, context: context)

@@ -47,8 +47,11 @@ public enum Notice: Hashable, Sendable {
     case providerRecognized(Provider)
     /// The provider's root file was found on this machine and is used.
     case providerRootChosen(Provider, path: String)
-    /// The provider's root is in no system bundle and not on this machine: how to get it, where to save it.
-    case providerRootMissing(Provider, path: String)
+    /// The provider's root is in no system bundle and not on this machine: how to get it, where to save it
+    /// (`isLibpqDefault`: libpq's default root file on the target machine, so the output names no sslrootcert).
+    case providerRootMissing(Provider, path: String, isLibpqDefault: Bool)
+    /// The output is for another system (`--target-os`): its bundle (nil: Windows, which has no bundle file).
+    case targetSystemRoot(TargetSystem, path: String?)
     /// verify-full cannot work with this provider: the strongest mode that does (used, or kept verify-full: warned).
     case providerVerifyFullImpossible(Provider, using: SSLMode, kept: Bool)
     /// The provider's signer or verify-full support is undocumented: pgsecure's choice is a guess.
@@ -65,7 +68,7 @@ public enum Notice: Hashable, Sendable {
             .providerVerifyFullImpossible, .providerNote:
             .sslmode
         case .rootCertificateChosen, .noRootCertificateFound, .systemRootsUnsupported, .rootFileIgnored, .providerRecognized,
-            .providerRootChosen, .providerRootMissing, .providerUnconfirmed:
+            .providerRootChosen, .providerRootMissing, .providerUnconfirmed, .targetSystemRoot:
             .rootCertificate
         case .secretsOmitted, .passwordFromFile, .passwordFileIgnored: .secrets
         case .trimmed, .uriUserInfoEncoded, .converted, .hostPortSplit, .madeAbsolute: .input
@@ -82,6 +85,8 @@ public enum Notice: Hashable, Sendable {
             true
         case .providerNote(_, _, let isWarning):
             isWarning
+        case .targetSystemRoot(_, let path):
+            path == nil
         case .sslmodeDefaulted, .sslmodeUpgraded, .rootCertificateChosen, .secretsOmitted, .trimmed, .converted,
             .hostPortSplit, .madeAbsolute, .serviceExpanded, .clientCertificateDefault, .passwordFromFile, .localSocket,
             .providerRecognized, .providerRootChosen:
@@ -135,13 +140,21 @@ public enum Notice: Hashable, Sendable {
         case .localSocket:
             "host is a Unix socket: libpq uses no TLS there (sslmode does not apply), and the data never leaves this machine"
         case .providerRecognized(let provider):
-            "\(provider.name): its servers' certificates are signed by \(provider.rootDescription) (\(provider.root.inSystemBundle.bundleWords))"
+            "\(provider.name): root certificate: \(provider.rootDescription) (\(provider.root.inSystemBundle.bundleWords))"
         case .providerRootChosen(let provider, let path):
             "sslrootcert: using \(path), \(provider.name)'s root found on this machine"
-        case .providerRootMissing(let provider, let path):
-            "sslrootcert: \(provider.name)'s root (\(provider.rootDescription)) is in no system bundle and is not on this machine, so verification fails without it: "
+        case .providerRootMissing(let provider, let path, let isLibpqDefault):
+            "sslrootcert: \(provider.name)'s root (\(provider.rootDescription)) is in no system bundle"
+                + (isLibpqDefault ? "" : " and is not on this machine") + ", so verification fails without it: "
                 + (provider.rootInstructions.map { "get it (\($0)) and " } ?? "")
-                + "save it as \(path); the output already names it (sslrootcert=\(path)). Check it with `pgsecure certs --check \(path) --host HOST`"
+                + (isLibpqDefault
+                    ? "save it on that machine as \(path), the root file libpq reads by default (so the output names none)"
+                    : "save it as \(path); the output already names it (sslrootcert=\(path))")
+                + ". Check it with `pgsecure certs --check FILE --host HOST`"
+        case .targetSystemRoot(let system, let path?):
+            "sslrootcert: \(path), \(system.name)'s root bundle (for --target-os \(system.rawValue)); with libpq 16 or newer there, sslrootcert=system works too"
+        case .targetSystemRoot(_, nil):
+            "sslrootcert: Windows keeps its roots in a certificate store, not a file: download curl's Mozilla bundle https://curl.se/ca/cacert.pem and save it as %APPDATA%\\postgresql\\root.crt, the root file libpq reads by default there (so the output names none); sslrootcert=system needs libpq 16 or newer, and is reported (by third parties) to find no roots with libpq bundled in Python wheels"
         case .providerVerifyFullImpossible(let provider, let mode, let kept):
             (kept
                 ? "sslmode=verify-full cannot work with \(provider.name): \(provider.whyNot ?? "")"

@@ -10,7 +10,7 @@ enum ProviderStep {
         else { return }
         notices.append(.providerRecognized(provider))
         chooseMode(&settings, &sources, provider: provider, notices: &notices)
-        chooseRoot(&settings, &sources, provider: provider, files: context.files, notices: &notices)
+        chooseRoot(&settings, &sources, provider: provider, context: context, notices: &notices)
         notices += situationalNotes(settings, provider: provider)
     }
 
@@ -37,12 +37,18 @@ enum ProviderStep {
 
     /// The provider's own root where the system bundle lacks it: found on this machine, or where to save it.
     static func chooseRoot(
-        _ settings: inout ConnectionSettings, _ sources: inout [String: ValueSource], provider: Provider, files: LocalFiles,
-        notices: inout [Notice]
+        _ settings: inout ConnectionSettings, _ sources: inout [String: ValueSource], provider: Provider,
+        context: ResolutionContext, notices: inout [Notice]
     ) {
+        let files = context.files
         guard settings.sslmode?.verifiesCertificate == true, settings.sslrootcert == nil || sources["sslrootcert"] == .policy
         else { return }
-        if provider.needsOwnRootFile {
+        if provider.needsOwnRootFile, let system = context.targetSystem {
+            // On another machine: libpq's default root file there, so the output needs no path of this machine's.
+            (settings.sslrootcert, sources["sslrootcert"]) = (nil, nil)
+            notices.removeAll { $0.isRootChoice || $0.isTargetSystemRoot }
+            notices.append(.providerRootMissing(provider, path: system.libpqDefaultRootFile, isLibpqDefault: true))
+        } else if provider.needsOwnRootFile {
             if let found = provider.rootFilePlaces(in: files).first(where: files.isFile) {
                 (settings.sslrootcert, sources["sslrootcert"]) = (found, .policy)
                 notices.removeAll(where: \.isRootChoice)
@@ -51,7 +57,7 @@ enum ProviderStep {
                 // Pointed at where the fix puts the file, the output works once the person has saved it.
                 (settings.sslrootcert, sources["sslrootcert"]) = (path, .policy)
                 notices.removeAll(where: \.isRootChoice)
-                notices.append(.providerRootMissing(provider, path: path))
+                notices.append(.providerRootMissing(provider, path: path, isLibpqDefault: false))
             }
         } else if provider.root.inSystemBundle == .unknown || provider.verifyFull == .unknown {
             notices.append(.providerUnconfirmed(provider))
@@ -60,13 +66,15 @@ enum ProviderStep {
 
     /// Notes that depend on the settings: Neon's SNI and channel binding, Supabase's pooler, tokens as passwords.
     static func situationalNotes(_ settings: ConnectionSettings, provider: Provider) -> [Notice] {
-        var notes = provider.notes.map { Notice.providerNote(provider, $0, isWarning: false) }
         let port = settings.endpoints.first?.port ?? 5432
         let host = settings.endpoints.first?.host.lowercased() ?? ""
+        // Neon's endpoint ID is the host's first label, without the pooler's suffix.
+        let endpointID = host.split(separator: ".").first.map { String($0).replacing("-pooler", with: "") } ?? "<endpoint-id>"
+        var notes = provider.notes.map { Notice.providerNote(provider, $0.replacing("<endpoint-id>", with: endpointID), isWarning: false) }
         switch provider.id {
         case "neon":
             if settings.otherOptions["sslsni"] == "0" {
-                notes.append(.providerNote(provider, "sslsni=0: Neon cannot route the connection without SNI; remove it, or add options=endpoint%3D<endpoint-id>", isWarning: true))
+                notes.append(.providerNote(provider, "sslsni=0: Neon cannot route the connection without SNI; remove it, or add options=endpoint%3D\(endpointID)", isWarning: true))
             }
             if settings.otherOptions["channel_binding"] == "require" {
                 notes.append(.providerNote(provider, "channel_binding=require kept: clients without channel binding (libpq older than 13, some drivers) cannot connect with it", isWarning: false))
@@ -101,6 +109,7 @@ enum ProviderStep {
 
 extension Notice {
     var isSSLModeUpgrade: Bool { if case .sslmodeUpgraded = self { true } else { false } }
+    var isTargetSystemRoot: Bool { if case .targetSystemRoot = self { true } else { false } }
     var isRootChoice: Bool {
         switch self {
         case .rootCertificateChosen, .noRootCertificateFound: true
