@@ -364,7 +364,7 @@ struct BodyWriter {
         }
         paragraph("Which roots should vouch for the server's certificate?", style: .bold)
         blank()
-        if let provider = state.host.text.split(separator: ",").first.flatMap({ Provider.recognize(String($0)) }) {
+        if let provider = state.provider {
             drawProviderRoot(provider, state)
             blank()
         }
@@ -429,9 +429,9 @@ struct BodyWriter {
         if provider.needsOwnRootFile, let path = provider.suggestedRootPath(in: state.context.files) {
             let present = provider.rootFilePlaces(in: state.context.files).first(where: state.context.files.isFile)
             if let present {
-                paragraph("✓ found \(present): choose Custom file… with this path.", style: .good)
+                paragraph("✓ found \(present) (chosen below).", style: .good)
             } else {
-                paragraph("Get it: \(provider.rootInstructions ?? "from \(provider.name)"). Save it as \(path), then choose Custom file… with that path.", style: .plain)
+                paragraph("Get it: \(provider.rootInstructions ?? "from \(provider.name)"). Save it as \(path) (chosen below).", style: .plain)
             }
         } else if provider.root.inSystemBundle == .unknown {
             paragraph("\(provider.name) does not document who signs its certificates: the system bundle is a guess; `pgsecure test` will tell.", style: .muted)

@@ -195,3 +195,52 @@ struct ProviderTests {
         #expect(rows.contains { $0.hasPrefix("| \(provider.name) | \(provider.root.names.isEmpty ? "not documented" : provider.root.names.joined(separator: ", ")) |") }, "\(provider.name)")
     }
 }
+
+/// The tester's report for a provider's host: which provider, whether the chain ended at its documented root, and
+/// the provider's own fix for a failure.
+@Suite("Managed providers in the report")
+struct ProviderReportTests {
+    static let now: Int64 = 1_790_000_000
+
+    static func evidence(host: String, connected: Bool, message: String? = nil, issuer: String, verifiedPath: [String] = [])
+        -> ConnectionEvidence
+    {
+        let leaf = CertificateFacts(
+            subject: "CN=\(host)", issuer: issuer, san: ["DNS:\(host)"], notBefore: now - 86_400, notAfter: now + 86_400 * 90,
+            sha256: "AA", commonName: host)
+        return ConnectionEvidence(
+            target: TestTarget(host: host, port: 5432, hostaddr: "127.0.0.1", user: "u", dbname: "d", sslmode: .verifyFull, rootFile: "/bundle.crt"),
+            connected: connected, sslInUse: connected, libpqMessage: message,
+            chainCheck: ChainCheck(
+                presented: [leaf], rootFile: "/bundle.crt", verifyError: connected ? 0 : 20,
+                verifyErrorText: connected ? "ok" : "unable to get local issuer certificate", verifiedPath: verifiedPath,
+                hostName: host, hostMatches: true),
+            now: now)
+    }
+
+    @Test func untrustedSupabaseNamesItsRootAndWhereToGetIt() {
+        let report = Report(Self.evidence(
+            host: "db.abc.supabase.co", connected: false,
+            message: "connection to server at \"127.0.0.1\", port 5432 failed: SSL error: certificate verify failed\n",
+            issuer: "CN=Supabase Root 2021 CA,O=Supabase Inc"))
+        #expect(report.diagnosis.code == .certUntrusted)
+        #expect(report.diagnosis.fix.hasPrefix("This is Supabase: its certificates are signed by Supabase Root 2021 CA"))
+        #expect(report.diagnosis.fix.contains("pgsecure certs --check ~/.postgresql/supabase-prod-ca-2021.crt --host db.abc.supabase.co"))
+        #expect(report.provider?.endsAtDocumentedRoot == true)
+        #expect(report.json.contains("\"provider\" : {"))
+    }
+
+    @Test func verifiedChainEndingElsewhereIsSaid() {
+        let report = Report(Self.evidence(
+            host: "testpg.cdhmuqifdpib.us-east-1.rds.amazonaws.com", connected: true, issuer: "CN=Proxy CA",
+            verifiedPath: ["CN=testpg", "CN=Corporate Proxy Root"]))
+        #expect(report.provider?.endsAtDocumentedRoot == false)
+        #expect(report.text.contains("Provider:    AWS RDS / Aurora — chain ends at CN=Corporate Proxy Root: NOT the root AWS RDS / Aurora documents"))
+    }
+
+    @Test func noProviderIsNull() {
+        let report = Report(Self.evidence(host: "db.example.com", connected: true, issuer: "CN=x", verifiedPath: ["CN=x"]))
+        #expect(report.provider == nil)
+        #expect(report.json.contains("\"provider\" : null"))
+    }
+}
