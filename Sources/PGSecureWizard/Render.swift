@@ -427,7 +427,7 @@ struct BodyWriter {
             paragraph("verify-full cannot work: \(why). Choose \(mode.rawValue) on the SSL mode step.", style: .danger)
         }
         if provider.needsOwnRootFile, let path = provider.suggestedRootPath(in: state.context.files) {
-            let present = provider.rootFilePlaces(in: state.context.files).first(where: state.context.files.isFile)
+            let present = provider.rootFileFound(in: state.context.files)
             if let present {
                 paragraph("✓ found \(present) (chosen below).", style: .good)
             } else {

@@ -260,8 +260,7 @@ extension WizardState {
     /// once; a root the person chose stays.
     mutating func preselectProviderRoot() {
         guard customRootPath.isEmpty, selectedRootChoice != .custom, let provider, provider.needsOwnRootFile,
-            let path = provider.rootFilePlaces(in: context.files).first(where: context.files.isFile)
-                ?? provider.suggestedRootPath(in: context.files)
+            let path = provider.rootFileFound(in: context.files) ?? provider.suggestedRootPath(in: context.files)
         else { return }
         rootSelection = rootChoices.count - 1
         customRootPath = TextInput(path)

@@ -40,41 +40,40 @@ struct ProviderCommandTests {
         #expect(result.stderr.contains("warning: sslmode: verify-full cannot work with Heroku Postgres"))
     }
 
-    @Test func checkAGoodProviderRoot() async throws {
+    /// `certs --check` on a fresh self-signed CA named `commonName` (and the same with --json).
+    func check(_ commonName: String, fromDays: Int = -1, toDays: Int = 3650, host: String) async throws -> (CommandRun, [String: Any]) {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.path + "/prod-ca-2021.crt"
-        try writeSelfSignedCA(to: file, commonName: "Supabase Root 2021 CA")
-        let result = await pgsecure(["certs", "--check", file, "--host", "aws-0-us-east-1.pooler.supabase.com"])
+        let file = directory.path + "/ca.pem"
+        try writeSelfSignedCA(to: file, commonName: commonName, fromDays: fromDays, toDays: toDays)
+        let text = await pgsecure(["certs", "--check", file, "--host", host])
+        let json = await pgsecure(["certs", "--check", file, "--host", host, "--json"])
+        return (text, try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any])
+    }
+
+    @Test func checkAGoodProviderRoot() async throws {
+        let (result, object) = try await check("Supabase Root 2021 CA", host: "aws-0-us-east-1.pooler.supabase.com")
         #expect(result.status == 0)
         #expect(result.stdout.contains("1 certificate"))
         #expect(result.stdout.contains("CN=Supabase Root 2021 CA (self-signed root)"))
         #expect(result.stdout.contains("ok: it holds Supabase's documented root"))
         // A look-alike: the name matches, the fingerprint third parties publish does not.
         #expect(result.stdout.contains("not the SHA-256 fingerprint third parties publish"))
-        let json = await pgsecure(["certs", "--check", file, "--host", "db.abc.supabase.co", "--json"])
-        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
         #expect(object["holds_provider_root"] as? Bool == true)
         #expect(object["provider"] as? String == "Supabase")
     }
 
     @Test func checkTheWrongRoot() async throws {
-        let directory = try makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.path + "/other.pem"
-        try writeSelfSignedCA(to: file, commonName: "Some Other Root")
-        let result = await pgsecure(["certs", "--check", file, "--host", "testpg.cdhmuqifdpib.us-east-1.rds.amazonaws.com"])
+        let (result, object) = try await check("Some Other Root", host: "testpg.cdhmuqifdpib.us-east-1.rds.amazonaws.com")
         #expect(result.status == 1)
         #expect(result.stdout.contains("problem: it does not hold AWS RDS / Aurora's root"))
         #expect(result.stdout.contains("https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"))
+        #expect(object["holds_provider_root"] as? Bool == false)
     }
 
     @Test func checkAnExpiredRoot() async throws {
-        let directory = try makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.path + "/expired.pem"
-        try writeSelfSignedCA(to: file, commonName: "Amazon RDS us-east-1 Root CA RSA2048 G1", fromDays: -400, toDays: -30)
-        let result = await pgsecure(["certs", "--check", file, "--host", "testpg.cdhmuqifdpib.us-east-1.rds.amazonaws.com"])
+        let (result, _) = try await check(
+            "Amazon RDS us-east-1 Root CA RSA2048 G1", fromDays: -400, toDays: -30, host: "testpg.cdhmuqifdpib.us-east-1.rds.amazonaws.com")
         #expect(result.status == 1)
         #expect(result.stdout.contains("EXPIRED"))
         #expect(result.stdout.contains("is in it, but expired or not yet valid"))

@@ -100,6 +100,9 @@ public struct Provider: Codable, Sendable, Hashable {
         return [files.homePostgresqlFile(fileName), files.currentDirectory.map { $0 + "/" + fileName }].compactMap { $0 }
     }
 
+    /// The provider's root file where pgsecure looks for it, if it is there.
+    public func rootFileFound(in files: LocalFiles) -> String? { rootFilePlaces(in: files).first(where: files.isFile) }
+
     /// Where pgsecure tells the person to save the root (the first place it looks).
     public func suggestedRootPath(in files: LocalFiles) -> String? {
         rootFilePlaces(in: files).first ?? root.fileName.map { "~/.postgresql/" + $0 }

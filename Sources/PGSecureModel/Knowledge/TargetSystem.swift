@@ -26,6 +26,16 @@ public enum TargetSystem: String, CaseIterable, Sendable {
     public var libpqDefaultRootFile: String { self == .windows ? "%APPDATA%\\postgresql\\root.crt" : "~/.postgresql/root.crt" }
 
     public static var valueList: String { allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// The root the policy chose is the target's bundle (or none, on Windows): say so instead of "this machine's".
+    static func sayRoot(
+        of system: TargetSystem, _ settings: ConnectionSettings, _ sources: [String: ValueSource], notices: inout [Notice]
+    ) {
+        guard settings.sslmode?.verifiesCertificate == true, settings.sslrootcert == nil || sources["sslrootcert"] == .policy
+        else { return }
+        notices.removeAll(where: \.isRootChoice)
+        notices.append(.targetSystemRoot(system, path: settings.sslrootcert))
+    }
 }
 
 extension ResolutionContext {

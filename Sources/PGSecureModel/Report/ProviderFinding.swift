@@ -33,7 +33,6 @@ public struct ProviderFinding: Sendable, Equatable {
 
     /// The provider's own fix for a failure, said before the general one (nil: nothing provider-specific to add).
     func fix(for code: DiagnosisCode, host: String) -> String? {
-        let provider = provider
         let strongest = provider.strongestMode.map { mode in
             "verify-full cannot work with \(provider.name): \(provider.whyNot ?? ""). Use --sslmode \(mode.rawValue)"
                 + (mode.verifiesCertificate ? " with \(provider.name)'s CA as --sslrootcert." : " (encrypted, but the server's identity is not checked).")

@@ -83,7 +83,6 @@ public struct ResolutionContext: Sendable {
         rootFileProblem: (@Sendable (String) -> String?)?,
         defaultRootCertificate: @escaping @Sendable () -> DefaultRootCertificate?, targetSystem: TargetSystem? = nil
     ) {
-        self.targetSystem = targetSystem
         self.environment = environment
         self.libpqVersion = libpqVersion
         self.parse = parse
@@ -91,6 +90,7 @@ public struct ResolutionContext: Sendable {
         self.files = files
         self.rootFileProblem = rootFileProblem
         self.defaultRootCertificate = defaultRootCertificate
+        self.targetSystem = targetSystem
     }
 }
 
@@ -111,10 +111,7 @@ public enum ConnectionResolver {
             notices.append(.localSocket)
         } else {
             notices += try applyPolicy(to: &settings, &sources, request: request, context: context)
-            if let system = context.targetSystem, settings.sslmode?.verifiesCertificate == true, sources["sslrootcert"] == .policy || settings.sslrootcert == nil {
-                notices.removeAll(where: \.isRootChoice)
-                notices.append(.targetSystemRoot(system, path: settings.sslrootcert))
-            }
+            if let system = context.targetSystem { TargetSystem.sayRoot(of: system, settings, sources, notices: &notices) }
             ProviderStep.apply(to: &settings, &sources, request: request, context: context, notices: &notices)
         }
         notices += passwordFileNotices(settings, &sources, context: context)

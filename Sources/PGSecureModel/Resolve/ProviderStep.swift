@@ -49,7 +49,7 @@ enum ProviderStep {
             notices.removeAll { $0.isRootChoice || $0.isTargetSystemRoot }
             notices.append(.providerRootMissing(provider, path: system.libpqDefaultRootFile, isLibpqDefault: true))
         } else if provider.needsOwnRootFile {
-            if let found = provider.rootFilePlaces(in: files).first(where: files.isFile) {
+            if let found = provider.rootFileFound(in: files) {
                 (settings.sslrootcert, sources["sslrootcert"]) = (found, .policy)
                 notices.removeAll(where: \.isRootChoice)
                 notices.append(.providerRootChosen(provider, path: found))
