@@ -3,7 +3,8 @@ import Testing
 
 /// Managed providers' chain shapes in the TLS lab, under their own names (hostaddr=127.0.0.1 with the provider's host
 /// name): each gets the truthful verdict and the provider's own fix, and the mode pgsecure recommends really connects.
-@Suite("Provider chain shapes in the TLS lab")
+// Serialized: each test blocks its thread on child processes; run side by side they starve the other suites' tasks.
+@Suite("Provider chain shapes in the TLS lab", .serialized)
 struct ProviderLabTests {
     static let hosts = [
         "supabase": "db.pgsecurelab.supabase.co", "rds": "labdb.cdhmuqifdpib.us-east-1.rds.amazonaws.com",
