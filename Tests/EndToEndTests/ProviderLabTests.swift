@@ -93,3 +93,19 @@ struct ProviderLabTests {
         #expect(diagnosis(strict.report).fix.contains("Use --sslmode verify-ca"))
     }
 }
+
+extension ProviderLabTests {
+    /// Cloud SQL is usually reached by IP address, which names no provider: its certificate's shape does.
+    @Test func cloudSQLByIPAddressIsRecognisedByItsCertificate() throws {
+        let lab = try TLSLab.load()
+        let root = lab.pki + "/cloudsql-server-ca.pem"
+        let address = "host=127.0.0.1 port=\(lab.port("cloudsql")) user=\(lab.user) dbname=postgres"
+        let strict = try test([address, "--sslrootcert", root])
+        #expect(diagnosis(strict.report).code == "hostname-mismatch")
+        #expect(diagnosis(strict.report).fix.contains("verify-full cannot work with Google Cloud SQL"))
+        #expect((strict.report["provider"] as? [String: Any])?["id"] as? String == "cloudsql")
+        let recommended = try test([address, "--sslmode", "verify-ca", "--sslrootcert", root])
+        #expect(recommended.status == 0)
+        #expect(recommended.report["verdict"] as? String == "verified-ca")
+    }
+}

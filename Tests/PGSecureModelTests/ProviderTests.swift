@@ -244,3 +244,10 @@ struct ProviderReportTests {
         #expect(report.json.contains("\"provider\" : null"))
     }
 }
+
+@Test func cloudSQLsCertificateShapeIsRecognised() {
+    #expect(Provider.recognize(certificateCommonName: "my-project:my-instance", san: [])?.id == "cloudsql")
+    #expect(Provider.recognize(certificateCommonName: "my-project:my-instance", san: ["DNS:x"]) == nil)
+    #expect(Provider.recognize(certificateCommonName: "db.example.com", san: []) == nil)
+    #expect(Provider.recognize(certificateCommonName: nil, san: []) == nil)
+}

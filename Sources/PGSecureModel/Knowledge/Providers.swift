@@ -34,6 +34,9 @@ public struct Provider: Codable, Sendable, Hashable {
     public let name: String
     /// Regexes matched against the whole (lower-case) host name.
     public let hosts: [String]
+    /// A regex for the server certificate's CN where that alone gives the provider away (Cloud SQL's
+    /// `project:instance`, reached by IP address, which no host pattern can recognise).
+    public let leafCommonNames: String?
     public let root: Root
     public let verifyFull: Fact
     /// Why verify-full cannot work, where it cannot.
@@ -55,6 +58,14 @@ public struct Provider: Codable, Sendable, Hashable {
         var name = host.lowercased()
         if name.hasSuffix(".") { name.removeLast() }
         return all.first { $0.matches(name) }
+    }
+
+    /// The provider whose server certificates have this shape: a CN no host name has, and no subjectAltName.
+    public static func recognize(certificateCommonName commonName: String?, san: [String]) -> Provider? {
+        guard let commonName, san.isEmpty else { return nil }
+        return all.first { provider in
+            provider.leafCommonNames.map { (try? Regex($0).wholeMatch(in: commonName)) != nil } ?? false
+        }
     }
 
     func matches(_ host: String) -> Bool {

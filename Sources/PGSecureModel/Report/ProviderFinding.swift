@@ -7,7 +7,10 @@ public struct ProviderFinding: Sendable, Equatable {
     public let endsAtDocumentedRoot: Bool?
 
     init?(_ evidence: ConnectionEvidence) {
-        guard let provider = Provider.recognize(evidence.target.host) else { return nil }
+        let leaf = evidence.chainCheck?.leaf
+        guard let provider = Provider.recognize(evidence.target.host)
+            ?? Provider.recognize(certificateCommonName: leaf?.commonName, san: leaf?.san ?? [])
+        else { return nil }
         self.provider = provider
         let check = evidence.chainCheck
         chainEndsAt = check?.verifiedPath.last ?? check?.presented.last?.issuer
