@@ -26,6 +26,7 @@ let package = Package(
             resources: [
                 .embedInCode("Resources/sslmodes.json"),
                 .embedInCode("Resources/root-bundles.json"),
+                .embedInCode("Resources/providers.json"),
                 .embedInCode("Resources/snippets/psql.mustache"),
                 .embedInCode("Resources/snippets/psycopg2.mustache"),
                 .embedInCode("Resources/snippets/psycopg.mustache"),

@@ -27,6 +27,10 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Write the password into the output (default: left out; PGPASSWORD or ~/.pgpass supply it).")
     var includePassword = false
     @Flag(name: .shortAndLong, help: "Do not explain changes and warnings on stderr.") var quiet = false
+    @Option(
+        name: [.customLong("target-os"), .customLong("for")],
+        help: ArgumentHelp("Write for another machine: its root bundle (\(TargetSystem.valueList)).", valueName: "os"))
+    var targetOS: String?
 
     /// What the person gave on the command line, for the one resolution pipeline.
     func request(keepsSecrets: Bool? = nil) throws(InputError) -> ConnectionRequest {
@@ -48,7 +52,16 @@ struct ConnectionOptions: ParsableArguments {
     /// The settings to output or test, and what to tell the person about them (said only once the output is made,
     /// so bad input leaves a single line).
     func resolve(keepsSecrets: Bool? = nil) throws(InputError) -> Resolution {
-        try ConnectionResolver.resolve(request(keepsSecrets: keepsSecrets), in: .libpq(environment: Console.current.environment))
+        let here = ResolutionContext.libpq(environment: Console.current.environment)
+        return try ConnectionResolver.resolve(request(keepsSecrets: keepsSecrets), in: try targetSystem().map(here.forTarget) ?? here)
+    }
+
+    func targetSystem() throws(InputError) -> TargetSystem? {
+        guard let targetOS else { return nil }
+        guard let system = TargetSystem(rawValue: targetOS.lowercased()) else {
+            throw InputError(field: "target-os", problem: "\"\(targetOS)\" is not a system pgsecure knows", fix: "use one of \(TargetSystem.valueList)")
+        }
+        return system
     }
 
     /// Notices and warnings on stderr, unless --quiet (and, with --explain, where each value came from); a file

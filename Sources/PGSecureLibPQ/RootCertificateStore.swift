@@ -64,6 +64,11 @@ public enum RootCertificateStore {
             certificateCount: fingerprints.count, containsISRGRootX1: fingerprints.contains(isrgRootX1SHA256))
     }
 
+    /// Subject, issuer, validity and fingerprint of every PEM certificate in a file (`pgsecure certs --check`).
+    public static func certificateFacts(inFile path: String) -> [CertificateFacts] {
+        ChainInspector.certificates(inFile: path)
+    }
+
     /// SHA-256 fingerprints (AA:BB:... form) of every PEM certificate in a file.
     public static func certificateFingerprints(inFile path: String, limit: Int? = nil) -> [String] {
         certificates(inFile: path, limit: limit, sha256Fingerprint)

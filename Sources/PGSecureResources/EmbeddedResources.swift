@@ -2,6 +2,7 @@
 public enum EmbeddedResources {
     public static let sslModes: [UInt8] = PackageResources.sslmodes_json
     public static let rootBundles: [UInt8] = PackageResources.root_bundles_json
+    public static let providers: [UInt8] = PackageResources.providers_json
     public static let snippetTemplates: [String: [UInt8]] = [
         "psql": PackageResources.psql_mustache,
         "psycopg2": PackageResources.psycopg2_mustache,

@@ -365,6 +365,10 @@ struct BodyWriter {
         }
         paragraph("Which roots should vouch for the server's certificate?", style: .bold)
         blank()
+        if let provider = state.provider {
+            drawProviderRoot(provider, state)
+            blank()
+        }
         for (index, choice) in state.rootChoices.enumerated() {
             guard hasRoom else { break }
             let isSelected = index == state.rootSelection
@@ -415,7 +419,7 @@ struct BodyWriter {
         error(state.rootError)
         drawClientCertificate(state)
         blank()
-        paragraph("libpq checks the server's certificate chain against this file (sslrootcert, or PGSSLROOTCERT; with neither, libpq reads ~/.postgresql/root.crt). A server with a certificate from a public CA chains to a root in the system bundle; a private CA (many managed services, your own server) needs its own CA file.", style: .muted)
+        paragraph("libpq checks the server's certificate chain against this file (sslrootcert, or PGSSLROOTCERT; with neither, libpq reads ~/.postgresql/root.crt). \(Self.providerRootsInBrief) Your own server needs its own CA file.", style: .muted)
     }
 
     /// The optional client certificate (sslcert, sslkey), for servers that ask for one: below the list, ↓ reaches it.
@@ -431,6 +435,33 @@ struct BodyWriter {
         field("Certificate", state.clientCertificate, focused: state.rootFocus == .clientCertificate, note: "sslcert, a PEM file")
         field("Key", state.clientKey, focused: state.rootFocus == .clientKey, note: "sslkey, mode 0600")
     }
+
+    /// The provider's root first: what signs its certificates, where to get it and where to save it.
+    mutating func drawProviderRoot(_ provider: Provider, _ state: WizardState) {
+        paragraph("\(provider.name): certificates signed by \(provider.rootDescription) (\(provider.root.inSystemBundle.bundleWords)).", style: .bold)
+        if provider.verifyFull == .no, let why = provider.whyNot, let mode = provider.strongestMode {
+            paragraph("verify-full cannot work: \(why). Choose \(mode.rawValue) on the SSL mode step.", style: .danger)
+        }
+        if provider.needsOwnRootFile, let path = provider.suggestedRootPath(in: state.context.files) {
+            let present = provider.rootFileFound(in: state.context.files)
+            if let present {
+                paragraph("✓ found \(present) (chosen below).", style: .good)
+            } else {
+                paragraph("Get it: \(provider.rootInstructions ?? "from \(provider.name)"). Save it as \(path) (chosen below).", style: .plain)
+            }
+        } else if provider.root.inSystemBundle == .unknown {
+            paragraph("\(provider.name) does not document who signs its certificates: the system bundle is a guess; `pgsecure test` will tell.", style: .muted)
+        }
+    }
+
+    /// Which catalogued providers the system bundle verifies and which need their own CA file (Resources/providers.json).
+    static let providerRootsInBrief: String = {
+        func names(_ providers: [Provider]) -> String {
+            providers.prefix(4).map(\.name).joined(separator: ", ") + (providers.count > 4 ? "…" : "")
+        }
+        return "The system bundle verifies services on public CAs (\(names(Provider.all.filter { $0.root.inSystemBundle == .yes })));"
+            + " others sign with their own CA, which you download (\(names(Provider.all.filter(\.needsOwnRootFile))))."
+    }()
 
     mutating func detailLine(_ parts: [(String, Style)]) {
         guard hasRoom else { return }

@@ -256,6 +256,21 @@ extension WizardState {
         rootFocus = .list
         scroll = 0
         if target != .review, case .running = test { test = .notRun }
+        if target == .rootCertificate { preselectProviderRoot() }
+    }
+
+    /// The managed provider the (first) host belongs to, if pgsecure knows it.
+    public var provider: Provider? { host.text.split(separator: ",").first.flatMap { Provider.recognize(String($0)) } }
+
+    /// A provider whose root is in no system bundle: its root file comes first (found here, or where to save it),
+    /// once; a root the person chose stays.
+    mutating func preselectProviderRoot() {
+        guard customRootPath.isEmpty, selectedRootChoice != .custom, let provider, provider.needsOwnRootFile,
+            let path = provider.rootFileFound(in: context.files) ?? provider.suggestedRootPath(in: context.files)
+        else { return }
+        rootSelection = rootChoices.count - 1
+        customRootPath = TextInput(path)
+        checkCustomRoot()
     }
 
     mutating func startTest() -> [Effect] {

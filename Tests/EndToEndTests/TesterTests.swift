@@ -230,7 +230,7 @@ struct TesterTests {
                 let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutBytes) as? [String: Any])
                 #expect(Set(report.keys) == [
                     "connected", "verdict", "ssl", "server", "certificate", "diagnosis", "warnings", "timings_ms",
-                    "libpq_message", "target", "client_certificate", "hosts", "sources",
+                    "libpq_message", "target", "client_certificate", "hosts", "provider", "sources",
                 ])
                 #expect(report["connected"] as? Bool == false && report["verdict"] as? String == "failed")
                 #expect(Set((report["ssl"] as? [String: Any] ?? [:]).keys) == ["in_use", "protocol", "cipher", "bits"])

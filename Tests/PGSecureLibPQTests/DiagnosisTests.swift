@@ -357,3 +357,19 @@ import Testing
         #expect(facts.daysLeft(now: 12 * 86_400) == -2)
     }
 }
+
+/// OpenSSL 3 words a failed load of an encrypted key differently from run to run ("bad decrypt", "unsupported"):
+/// the key file itself says it is encrypted.
+@Suite("An encrypted client key, whatever OpenSSL calls the failure")
+struct EncryptedKeyWordingTests {
+    @Test(arguments: ["bad decrypt", "unsupported", "processing error"])
+    func anEncryptedKeyFileNamesTheCause(words: String) {
+        var evidence = ConnectionEvidence(
+            target: TestTarget(host: "db.example.com", port: 5432, hostaddr: nil, user: "alex", dbname: "app", sslmode: .verifyFull, rootFile: "/root.crt"),
+            connected: false, homeRootCertificate: nil, rootFileLoaded: true, timeoutSeconds: 10, libpqVersion: "15.18", now: 0)
+        evidence.libpqMessage = "connection to server at \"db.example.com\" (192.0.2.10), port 5432 failed: could not load private key file \"/k.key\": \(words)\n"
+        evidence.clientCertificate = ClientCertificateFacts(
+            certificateFile: "/c.crt", keyFile: "/k.key", certificates: [], keyMode: 0o600, keyOwnedByRoot: false, keyIsEncrypted: true)
+        #expect(Report(evidence).diagnosis.code == .clientKeyEncrypted)
+    }
+}

@@ -464,3 +464,34 @@ struct ClientCertificateStepTests {
         #expect(WizardState.stepFixing(.clientKeyPermissions) == .rootCertificate)
     }
 }
+
+/// The root step for a managed provider's host: its CA first, with where to get it, and texts true per provider.
+@Suite("Wizard: managed providers on the root step")
+struct ProviderRootStepTests {
+    @Test func supabaseLeadsWithItsRootAndPreselectsWhereToSaveIt() {
+        var state = WizardState(context: makeContext())
+        drive(&state, [.key(.enter), .text("db.abcdefghijklmnopqrst.supabase.co"), .key(.enter), .key(.enter), .key(.enter), .key(.enter)])
+        #expect(state.step == .rootCertificate)
+        let screen = Wizard.render(state, Size(width: 100, height: 40)).joinedText
+        #expect(screen.contains("Supabase: certificates signed by Supabase Root 2021 CA (not in any system bundle)"))
+        #expect(screen.contains("Database Settings → SSL Configuration"))
+        #expect(state.selectedRootChoice == .custom)
+        #expect(state.selectedRootCertificate?.hasSuffix("supabase-prod-ca-2021.crt") == true)
+        #expect(!screen.contains("Neon, Supabase"))
+    }
+
+    @Test func herokuSaysVerifyFullCannotWork() {
+        var state = WizardState(context: makeContext())
+        drive(&state, [.key(.enter), .text("ec2-54-83-1-2.compute-1.amazonaws.com"), .key(.enter), .key(.enter), .key(.enter), .key(.enter)])
+        let screen = Wizard.render(state, Size(width: 100, height: 40)).joinedText
+        #expect(screen.contains("verify-full cannot work"))
+        #expect(screen.contains("Choose require on the SSL mode step"))
+    }
+
+    @Test func neonKeepsTheSystemBundle() {
+        var state = WizardState(context: makeContext())
+        drive(&state, [.key(.enter), .text("ep-cool-darkness-123456.us-east-2.aws.neon.tech"), .key(.enter), .key(.enter), .key(.enter), .key(.enter)])
+        #expect(state.selectedRootCertificate == debianBundle.path)
+        #expect(Wizard.render(state, Size(width: 100, height: 40)).joinedText.contains("Neon: certificates signed by ISRG Root X1 (in the system bundle)"))
+    }
+}

@@ -81,7 +81,7 @@ public enum ConnectionTester {
             evidence.libpqMessage = attempt.failure
                 ?? connection.flatMap { PQerrorMessage($0) }.map { String(cString: $0) }
                 ?? "out of memory"
-            if Self.wantsChainProbe(evidence.libpqMessage!), !ConnectionPlan.isSocketPath(plan.target.host) {
+            if Self.wantsChainProbe(evidence.libpqMessage!), !Endpoint(host: plan.target.host).isSocket {
                 evidence.chainCheck = ChainInspector.probe(
                     address: plan.target.hostaddr ?? plan.target.host, port: plan.target.port,
                     serverName: plan.target.host, rootFile: plan.target.rootFile, revocation: plan.revocation,
@@ -212,11 +212,8 @@ struct ConnectionPlan {
     /// Every host is a socket directory (no host at all: libpq's default socket) and no hostaddr sends libpq over
     /// TCP: no TLS, so no client certificate.
     var onlySockets: Bool {
-        options["hostaddr"] == nil && (options["host"] ?? "").split(separator: ",").allSatisfy { Self.isSocketPath(String($0)) }
+        options["hostaddr"] == nil && (options["host"] ?? "").split(separator: ",").allSatisfy { Endpoint(host: String($0)).isSocket }
     }
-
-    /// libpq's is_unixsock_path: a directory, or `@` for Linux's abstract namespace.
-    static func isSocketPath(_ host: String) -> Bool { host.hasPrefix("/") || host.hasPrefix("@") }
 
     /// The client certificate file's certificates and the key file's mode and owner, for the report and diagnosis.
     func clientCertificate() -> ClientCertificateFacts? {
@@ -226,7 +223,18 @@ struct ConnectionPlan {
         return ClientCertificateFacts(
             certificateFile: certificateFile, keyFile: keyFile,
             certificates: ChainInspector.certificates(inFile: certificateFile),
-            keyMode: keyExists ? UInt32(status.st_mode & 0o7777) : nil, keyOwnedByRoot: keyExists && status.st_uid == 0)
+            keyMode: keyExists ? UInt32(status.st_mode & 0o7777) : nil, keyOwnedByRoot: keyExists && status.st_uid == 0,
+            keyIsEncrypted: Self.isEncryptedPEMKey(keyFile))
+    }
+
+    /// PKCS#8 `BEGIN ENCRYPTED PRIVATE KEY`, or a traditional key's `Proc-Type: 4,ENCRYPTED` header.
+    static func isEncryptedPEMKey(_ path: String) -> Bool {
+        guard let file = fopen(path, "r") else { return false }
+        defer { fclose(file) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = fread(&buffer, 1, buffer.count, file)
+        let head = String(decoding: buffer.prefix(count), as: UTF8.self)
+        return head.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || head.contains("Proc-Type: 4,ENCRYPTED")
     }
 
     /// Whether libpq (fe-secure-openssl.c) uses this root file: `system` is OpenSSL's store from libpq 16; anything

@@ -54,7 +54,7 @@ public struct LocalFiles: Sendable {
     public func isFile(_ path: String) -> Bool { facts(path)?.isRegularFile == true }
 
     /// The files libpq itself reads for a connection in this environment (service files, the password file,
-    /// ~/.postgresql's defaults).
+    /// ~/.postgresql's defaults), and managed providers' root files.
     public func libpqPaths(environment: [String: String]) -> [String] {
         var paths: [String] = []
         if let named = environment["PGSERVICEFILE"] { paths.append(named) }
@@ -62,6 +62,8 @@ public struct LocalFiles: Sendable {
         paths.append((environment["PGSYSCONFDIR"] ?? systemConfigurationDirectory) + "/pg_service.conf")
         if let named = environment["PGPASSFILE"] { paths.append(named) }
         paths += ["root.crt", "root.crl", "postgresql.crt", "postgresql.key"].compactMap(homePostgresqlFile)
+        // Not libpq's, but where pgsecure looks for a managed provider's root (chosen for that provider's hosts).
+        paths += Provider.all.flatMap { $0.rootFilePlaces(in: self) }
         return paths
     }
 

@@ -1,5 +1,11 @@
 /// Turns libpq's words, plus pgsecure's own look at the certificate chain, into a named cause and a fix.
 public enum Diagnose {
+    public static func diagnosis(_ evidence: ConnectionEvidence, verdict: Verdict, provider: ProviderFinding?) -> Diagnosis {
+        let general = diagnosis(evidence, verdict: verdict)
+        guard let advice = provider?.fix(for: general.code, host: evidence.target.host) else { return general }
+        return Diagnosis(code: general.code, summary: general.summary, fix: advice + " " + general.fix)
+    }
+
     public static func diagnosis(_ evidence: ConnectionEvidence, verdict: Verdict) -> Diagnosis {
         if evidence.connected { return success(evidence, verdict: verdict) }
         let message = evidence.libpqMessage ?? ""
@@ -240,10 +246,12 @@ public enum Diagnose {
                 summary: "libpq refuses the client key \(keyFile): group or others may access it\(client?.keyMode.map { " (mode \(String($0 & 0o777, radix: 8)))" } ?? ""). \(client.map { $0.keyOwnedByRoot ? "Root owns it, so it may be 0640 at most." : "It must be 0600 or stricter (0640 is allowed only when root owns it)." } ?? "It must be 0600 or stricter, or 0640 or stricter when root owns it.")",
                 fix: "chmod 600 \(shellWord(keyFile))")
         }
-        // libpq 15 with OpenSSL 3: `could not load private key file "%s": bad decrypt` (wrong sslpassword) or
-        // `processing error` (none): the tester's pass-phrase hook never prompts.
+        // libpq 15 with OpenSSL 3: `could not load private key file "%s": bad decrypt` (wrong sslpassword),
+        // `processing error` (none), and now and then `unsupported` (OpenSSL's decoders are tried in no fixed order):
+        // the tester's pass-phrase hook never prompts, so an encrypted key file is the cause whatever the words.
         if lower.contains("could not load private key file"),
-            ["bad decrypt", "problem getting password", "bad password read", "processing error"].contains(where: lower.contains)
+            client?.keyIsEncrypted == true
+                || ["bad decrypt", "problem getting password", "bad password read", "processing error"].contains(where: lower.contains)
         {
             return Diagnosis(
                 code: .clientKeyEncrypted,

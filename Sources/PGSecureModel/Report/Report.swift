@@ -187,16 +187,19 @@ public struct ClientCertificateFacts: Codable, Sendable, Equatable {
     /// The key file's permission bits and whether root owns it (nil: no such file).
     public let keyMode: UInt32?
     public let keyOwnedByRoot: Bool
+    /// The key file is a PEM key under a pass phrase (OpenSSL's words for failing to load one vary).
+    public let keyIsEncrypted: Bool
 
     public init(
         certificateFile: String, keyFile: String, certificates: [CertificateFacts], keyMode: UInt32?,
-        keyOwnedByRoot: Bool
+        keyOwnedByRoot: Bool, keyIsEncrypted: Bool = false
     ) {
         self.certificateFile = certificateFile
         self.keyFile = keyFile
         self.certificates = certificates
         self.keyMode = keyMode
         self.keyOwnedByRoot = keyOwnedByRoot
+        self.keyIsEncrypted = keyIsEncrypted
     }
 
     public var leaf: CertificateFacts? { certificates.first }
@@ -382,6 +385,8 @@ public struct Report: Sendable, Equatable {
     public let now: Int64
     public let clientCertificate: ClientCertificateFacts?
     public let hosts: [HostOutcome]
+    /// The managed provider the host belongs to (nil: none pgsecure knows).
+    public let provider: ProviderFinding?
     /// keyword → where its value came from (the pipeline's words: "PGPORT", "service mydb in …"), set by the
     /// front end that resolved the settings; no values, so never a secret.
     public var sources: [String: String] = [:]
@@ -396,7 +401,8 @@ public struct Report: Sendable, Equatable {
         reachedDatabase = evidence.reachedDatabase
         certificate = evidence.chainCheck?.leaf
         chainCheck = evidence.chainCheck
-        diagnosis = Diagnose.diagnosis(evidence, verdict: verdict)
+        provider = ProviderFinding(evidence)
+        diagnosis = Diagnose.diagnosis(evidence, verdict: verdict, provider: provider)
         warnings = Self.warnings(evidence, verdict: verdict)
         timings = evidence.timings
         libpqMessage = evidence.libpqMessage

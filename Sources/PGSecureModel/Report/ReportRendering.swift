@@ -55,6 +55,7 @@ extension Report {
                 row("  failed at:", "\(failing.subject) (\(source)), valid \(UTCTime.iso8601(failing.notBefore)) to \(UTCTime.iso8601(failing.notAfter)) (\(failing.validityLeft(now: now)))")
             }
         }
+        if let provider { row("Provider:", provider.text) }
         if let client = clientCertificate {
             let subject = client.leaf.map { " (\($0.subject))" } ?? ""
             let refused = client.keyRefused ? " (libpq refuses it: readable by group or others)" : ""
@@ -115,6 +116,7 @@ struct ReportJSON: Encodable {
         case code, summary, fix
         case dns, tcp, tls, auth, total
         case host, port, hostaddr, dbname, sslmode, sslrootcert
+        case provider, name, id, chain_ends_at, documented_root
     }
 
     func encode(to encoder: Encoder) throws {
@@ -132,6 +134,16 @@ struct ReportJSON: Encodable {
         try server.encode(report.serverVersion, forKey: .version)
         try server.encode(report.reachedUser, forKey: .user)
         try server.encode(report.reachedDatabase, forKey: .database)
+
+        if let finding = report.provider {
+            var node = top.nestedContainer(keyedBy: Keys.self, forKey: .provider)
+            try node.encode(finding.provider.id, forKey: .id)
+            try node.encode(finding.provider.name, forKey: .name)
+            try node.encode(finding.chainEndsAt, forKey: .chain_ends_at)
+            try node.encode(finding.endsAtDocumentedRoot, forKey: .documented_root)
+        } else {
+            try top.encodeNil(forKey: .provider)
+        }
 
         if let certificate = report.certificate {
             var node = top.nestedContainer(keyedBy: Keys.self, forKey: .certificate)

@@ -73,13 +73,15 @@ public struct ResolutionContext: Sendable {
     public var rootFileProblem: (@Sendable (String) -> String?)?
     /// The machine's bundle, when a verifying mode has no root file and libpq's own default is not there.
     public var defaultRootCertificate: @Sendable () -> DefaultRootCertificate?
+    /// The output is for another machine (`--target-os`): its bundle, none of this machine's files.
+    public var targetSystem: TargetSystem?
 
     public init(
         environment: [String: String], libpqVersion: Int32,
         parse: @escaping @Sendable (String) throws(InputError) -> [LibpqOption],
         knownKeywords: Set<String> = Set(LibpqEnvironment.variables.map(\.keyword)), files: LocalFiles = .none,
         rootFileProblem: (@Sendable (String) -> String?)?,
-        defaultRootCertificate: @escaping @Sendable () -> DefaultRootCertificate?
+        defaultRootCertificate: @escaping @Sendable () -> DefaultRootCertificate?, targetSystem: TargetSystem? = nil
     ) {
         self.environment = environment
         self.libpqVersion = libpqVersion
@@ -88,6 +90,7 @@ public struct ResolutionContext: Sendable {
         self.files = files
         self.rootFileProblem = rootFileProblem
         self.defaultRootCertificate = defaultRootCertificate
+        self.targetSystem = targetSystem
     }
 }
 
@@ -108,6 +111,8 @@ public enum ConnectionResolver {
             notices.append(.localSocket)
         } else {
             notices += try applyPolicy(to: &settings, &sources, request: request, context: context)
+            if let system = context.targetSystem { TargetSystem.sayRoot(of: system, settings, sources, notices: &notices) }
+            ProviderStep.apply(to: &settings, &sources, request: request, context: context, notices: &notices)
         }
         notices += passwordFileNotices(settings, &sources, context: context)
 

@@ -42,13 +42,34 @@ public enum Notice: Hashable, Sendable {
     /// Every host is a Unix socket: libpq uses no TLS there, and none is needed.
     case localSocket
 
+    // Managed providers (Resources/providers.json).
+    /// The host belongs to this provider: which root signs its certificates.
+    case providerRecognized(Provider)
+    /// The provider's root file was found on this machine and is used.
+    case providerRootChosen(Provider, path: String)
+    /// The provider's root is in no system bundle and not on this machine: how to get it, where to save it
+    /// (`isLibpqDefault`: libpq's default root file on the target machine, so the output names no sslrootcert).
+    case providerRootMissing(Provider, path: String, isLibpqDefault: Bool)
+    /// The output is for another system (`--target-os`): its bundle (nil: Windows, which has no bundle file).
+    case targetSystemRoot(TargetSystem, path: String?)
+    /// verify-full cannot work with this provider: the strongest mode that does (used, or kept verify-full: warned).
+    case providerVerifyFullImpossible(Provider, using: SSLMode, kept: Bool)
+    /// The provider's signer or verify-full support is undocumented: pgsecure's choice is a guess.
+    case providerUnconfirmed(Provider)
+    /// One of the provider's notes that changes what works.
+    case providerNote(Provider, String, isWarning: Bool)
+
     /// What the notice is about, so a front end can show it where it belongs.
     public enum Topic: Sendable { case input, sslmode, rootCertificate, secrets, libpqFiles }
 
     public var topic: Topic {
         switch self {
-        case .sslmodeDefaulted, .sslmodeUpgraded, .weakSSLModeKept, .chainCheckedWithoutHostName, .localSocket: .sslmode
-        case .rootCertificateChosen, .noRootCertificateFound, .systemRootsUnsupported, .rootFileIgnored: .rootCertificate
+        case .sslmodeDefaulted, .sslmodeUpgraded, .weakSSLModeKept, .chainCheckedWithoutHostName, .localSocket,
+            .providerVerifyFullImpossible, .providerNote:
+            .sslmode
+        case .rootCertificateChosen, .noRootCertificateFound, .systemRootsUnsupported, .rootFileIgnored, .providerRecognized,
+            .providerRootChosen, .providerRootMissing, .providerUnconfirmed, .targetSystemRoot:
+            .rootCertificate
         case .secretsOmitted, .passwordFromFile, .passwordFileIgnored: .secrets
         case .trimmed, .uriUserInfoEncoded, .converted, .hostPortSplit, .madeAbsolute: .input
         case .serviceExpanded, .clientCertificateDefault: .libpqFiles
@@ -59,10 +80,16 @@ public enum Notice: Hashable, Sendable {
     public var isWarning: Bool {
         switch self {
         case .weakSSLModeKept, .noRootCertificateFound, .systemRootsUnsupported, .uriUserInfoEncoded, .rootFileIgnored,
-            .chainCheckedWithoutHostName, .passwordFileIgnored:
+            .chainCheckedWithoutHostName, .passwordFileIgnored, .providerRootMissing, .providerVerifyFullImpossible,
+            .providerUnconfirmed:
             true
+        case .providerNote(_, _, let isWarning):
+            isWarning
+        case .targetSystemRoot(_, let path):
+            path == nil
         case .sslmodeDefaulted, .sslmodeUpgraded, .rootCertificateChosen, .secretsOmitted, .trimmed, .converted,
-            .hostPortSplit, .madeAbsolute, .serviceExpanded, .clientCertificateDefault, .passwordFromFile, .localSocket:
+            .hostPortSplit, .madeAbsolute, .serviceExpanded, .clientCertificateDefault, .passwordFromFile, .localSocket,
+            .providerRecognized, .providerRootChosen:
             false
         }
     }
@@ -112,6 +139,36 @@ public enum Notice: Hashable, Sendable {
             "password file \(path) \(problem)"
         case .localSocket:
             "host is a Unix socket: libpq uses no TLS there (sslmode does not apply), and the data never leaves this machine"
+        case .providerRecognized(let provider):
+            "\(provider.name): root certificate: \(provider.rootDescription) (\(provider.root.inSystemBundle.bundleWords))"
+        case .providerRootChosen(let provider, let path):
+            "sslrootcert: using \(path), \(provider.name)'s root found on this machine"
+        case .providerRootMissing(let provider, let path, let isLibpqDefault):
+            "sslrootcert: \(provider.name)'s root (\(provider.rootDescription)) is in no system bundle"
+                + (isLibpqDefault ? "" : " and is not on this machine") + ", so verification fails without it: "
+                + (provider.rootInstructions.map { "get it (\($0)) and " } ?? "")
+                + (isLibpqDefault
+                    ? "save it on that machine as \(path), the root file libpq reads by default (so the output names none)"
+                    : "save it as \(path); the output already names it (sslrootcert=\(path))")
+                + ". Check it with `pgsecure certs --check FILE --host HOST`"
+        case .targetSystemRoot(let system, let path?):
+            "sslrootcert: \(path), \(system.name)'s root bundle (for --target-os \(system.rawValue)); with libpq 16 or newer there, sslrootcert=system works too"
+        case .targetSystemRoot(_, nil):
+            "sslrootcert: Windows keeps its roots in a certificate store, not a file: download curl's Mozilla bundle https://curl.se/ca/cacert.pem and save it as %APPDATA%\\postgresql\\root.crt, the root file libpq reads by default there (so the output names none); sslrootcert=system needs libpq 16 or newer, and is reported (by third parties) to find no roots with libpq bundled in Python wheels"
+        case .providerVerifyFullImpossible(let provider, let mode, let kept):
+            (kept
+                ? "sslmode=verify-full cannot work with \(provider.name): \(provider.whyNot ?? "")"
+                    + "; use --sslmode \(mode.rawValue)"
+                : "sslmode: verify-full cannot work with \(provider.name) (\(provider.whyNot ?? "")); using \(mode.rawValue), the strongest mode that works")
+                + (mode.verifiesCertificate
+                    ? " (the chain is checked against \(provider.name)'s root, the host name is not)"
+                    : ": encrypted, but the server's identity is NOT checked, so anyone on the network path can pose as it")
+        case .providerUnconfirmed(let provider):
+            "\(provider.name) does not document "
+                + (provider.root.inSystemBundle == .unknown ? "who signs its certificates" : "whether verify-full works")
+                + " (pgsecure does not know either): trying verify-full with the system bundle; if `pgsecure test` reports an untrusted certificate or a host-name mismatch, ask \(provider.name) for its CA certificate (or pass --sslmode require: encrypted, identity unchecked)"
+        case .providerNote(let provider, let text, _):
+            "\(provider.name): \(text)"
         }
     }
 }
