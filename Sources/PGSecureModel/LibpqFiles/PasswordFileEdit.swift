@@ -72,10 +72,10 @@ public enum PasswordFileEdit {
 
     /// `text` with `password` for this connection; every other line unchanged. Callers check the problems first.
     public static func setting(password: String, for key: Key, in text: String) -> Change {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = ServiceFileEdit.byteLines(text)
         let endsWithNewline = lines.last == ""
         if endsWithNewline { lines.removeLast() }
-        let lineEnd = lines.first?.hasSuffix("\r") == true ? "\r" : ""
+        let lineEnd = lines.first?.utf8.last == UInt8(ascii: "\r") ? "\r" : ""
         let entry = PasswordFile.line(host: key.host, port: key.port, database: key.database, user: key.user, password: password)
         let prefix = PasswordFile.line(host: key.host, port: key.port, database: key.database, user: key.user, password: "")
 
@@ -90,9 +90,9 @@ public enum PasswordFileEdit {
             return Change(text: text, isUnchanged: true, replacesOtherValue: false)
         }
         let index = found.line - 1
-        let namesThisConnection = lines[index].hasPrefix(prefix)
+        let namesThisConnection = lines[index].utf8.starts(with: prefix.utf8)
         if namesThisConnection {
-            lines[index] = entry + (lines[index].hasSuffix("\r") ? "\r" : "")
+            lines[index] = entry + (lines[index].utf8.last == UInt8(ascii: "\r") ? "\r" : "")
         } else {
             // A wider line (`*`) matched first: ours goes before it, which still serves every other connection.
             lines.insert(entry + lineEnd, at: index)

@@ -50,11 +50,11 @@ public enum ServiceFileEdit {
     /// rewritten in place (its comments and blank lines kept), or a new section is added at the end. Every byte
     /// outside that section stays as it was. Callers check `nameProblem` and `valueProblem` first.
     public static func setting(_ name: String, to options: [LibpqOption], in text: String) -> Change {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = byteLines(text)
         // A file ending in "\n" splits into a last empty piece: not a line of its own.
         let endsWithNewline = lines.last == ""
         if endsWithNewline { lines.removeLast() }
-        let lineEnd = lines.first?.hasSuffix("\r") == true ? "\r" : ""
+        let lineEnd = lines.first?.utf8.last == UInt8(ascii: "\r") ? "\r" : ""
         let newLines = options.map { "\($0.keyword)=\($0.value)" }
 
         guard let header = lines.firstIndex(where: { opensSection(name, $0) }) else {
@@ -65,34 +65,35 @@ public enum ServiceFileEdit {
             result += (["[\(name)]"] + newLines).map { $0 + lineEnd + "\n" }.joined()
             return Change(text: result, previous: nil, removedLines: [], addedLines: newLines)
         }
-        let end = lines[(header + 1)...].firstIndex { trimmed($0).hasPrefix("[") } ?? lines.count
+        let end = lines[(header + 1)...].firstIndex { trimmed($0).unicodeScalars.first == "[" } ?? lines.count
         var previous: [LibpqOption] = []
         var body: [String] = []
         var written: Set<String> = []
         var lastSetting = -1
         for line in lines[(header + 1)..<end] {
             let content = trimmed(line)
-            if content.isEmpty || content.hasPrefix("#") {
+            if content.isEmpty || content.unicodeScalars.first == "#" {
                 body.append(line)
                 continue
             }
-            let keyword = content.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = String(keyword[0])
-            if keyword.count == 2, !previous.contains(where: { $0.keyword == key }) {
-                previous.append(LibpqOption(key, String(keyword[1])))
+            // libpq splits at the first "=" byte (strchr), whatever follows it.
+            let equals = content.unicodeScalars.firstIndex(of: "=")
+            let key = String(content.unicodeScalars[..<(equals ?? content.unicodeScalars.endIndex)])
+            if let equals, !previous.contains(where: { $0.keyword == key }) {
+                previous.append(LibpqOption(key, String(content.unicodeScalars[content.unicodeScalars.index(after: equals)...])))
             }
             // The first line for a keyword is the one libpq reads; later ones, and keywords not saved, go.
             guard let index = options.firstIndex(where: { $0.keyword == key }), !written.contains(key) else { continue }
             written.insert(key)
-            let indent = line.prefix { $0 == " " || $0 == "\t" }
+            let indent = String(line.unicodeScalars.prefix { $0 == " " || $0 == "\t" })
             body.append(indent + newLines[index] + lineEnd)
             lastSetting = body.count - 1
         }
         let missing = options.indices.filter { !written.contains(options[$0].keyword) }.map { newLines[$0] + lineEnd }
         body.insert(contentsOf: missing, at: lastSetting + 1)
 
-        let oldBody = lines[(header + 1)..<end].map { trimmed($0) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }.map(String.init)
-        let newBody = body.map { trimmed($0) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }.map(String.init)
+        let oldBody = lines[(header + 1)..<end].map { trimmed($0) }.filter { !$0.isEmpty && $0.unicodeScalars.first != "#" }.map(String.init)
+        let newBody = body.map { trimmed($0) }.filter { !$0.isEmpty && $0.unicodeScalars.first != "#" }.map(String.init)
         lines.replaceSubrange((header + 1)..<end, with: body)
         let result = lines.joined(separator: "\n") + (endsWithNewline ? "\n" : "")
         let unchanged = oldBody == newBody
@@ -104,11 +105,17 @@ public enum ServiceFileEdit {
 
     /// Every section name in the file, in order (each name as libpq would match it: up to the first "]").
     public static func sectionNames(in text: String) -> [String] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line in
-            let content = trimmed(line)
-            guard content.hasPrefix("["), let close = content.firstIndex(of: "]") else { return nil }
+        byteLines(text).compactMap { line in
+            let content = trimmed(line).unicodeScalars
+            guard content.first == "[", let close = content.firstIndex(of: "]") else { return nil }
             return String(content[content.index(after: content.startIndex)..<close])
         }
+    }
+
+    /// The file's lines split at "\n" bytes, as libpq reads them (Swift's Characters would keep "\r\n" whole).
+    /// The piece after the last "\n" comes last (empty when the file ends with one).
+    public static func byteLines(_ text: String) -> [String] {
+        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// libpq's test: the trimmed line starts with "[", then exactly `name`, then "]" (bytes, as strncmp compares).
