@@ -126,7 +126,7 @@ public enum ServiceFileEdit {
             && Array(content[1...wanted.count]) == wanted && content[wanted.count + 1] == UInt8(ascii: "]")
     }
 
-    static func trimmed<S: StringProtocol>(_ line: S) -> Substring {
+    public static func trimmed<S: StringProtocol>(_ line: S) -> Substring {
         let scalars = Substring(line).unicodeScalars
         guard let first = scalars.firstIndex(where: { !isCSpace($0) }), let last = scalars.lastIndex(where: { !isCSpace($0) })
         else { return "" }
