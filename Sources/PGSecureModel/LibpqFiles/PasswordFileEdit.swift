@@ -18,7 +18,7 @@ public enum PasswordFileEdit {
         }
     }
 
-    public struct Change: Sendable, Equatable {
+    public struct Change: Sendable, Hashable {
         public let text: String
         /// The file already gives this password for this connection.
         public let isUnchanged: Bool

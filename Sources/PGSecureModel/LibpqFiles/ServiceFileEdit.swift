@@ -5,7 +5,7 @@
 public enum ServiceFileEdit {
     /// The result of setting a section: the whole new file, what the section held before (nil: there was none) and
     /// the lines removed and added, for showing the change.
-    public struct Change: Sendable, Equatable {
+    public struct Change: Sendable, Hashable {
         public let text: String
         public let previous: [LibpqOption]?
         public let removedLines: [String]
