@@ -211,6 +211,17 @@ struct BodyWriter {
 
     mutating func blank() { if hasRoom { row += 1 } }
 
+    /// A one-line prompt: the label, then the underlined value with the cursor in it.
+    mutating func promptField(_ label: String, _ input: TextInput) {
+        let used = screen.put(label, row: row, column: left, style: Style(.accent, bold: true))
+        let fieldWidth = width - used - 1
+        let (text, cursorColumn) = input.visible(width: fieldWidth, masked: false)
+        screen.paint(row: row, from: left + used, to: left + used + fieldWidth, style: Style(underline: true))
+        screen.put(text, row: row, column: left + used, style: Style(underline: true), width: fieldWidth)
+        screen.cursor = Position(row: row, column: left + used + cursorColumn)
+        row += 1
+    }
+
     /// A labelled text field: label on one line, the value (underlined, cursor placed when focused) under it.
     mutating func field(_ label: String, _ input: TextInput, focused: Bool, masking: Set<Int> = [], note: String? = nil, fieldWidth: Int? = nil) {
         guard row + 1 <= bottom else { return }
@@ -579,27 +590,13 @@ struct BodyWriter {
         switch state.filePrompt {
         case .path(let input):
             guard row <= bottom else { return }
-            let label = "Write to: "
-            let used = screen.put(label, row: row, column: left, style: Style(.accent, bold: true))
-            let fieldWidth = width - used - 1
-            let (text, cursorColumn) = input.visible(width: fieldWidth, masked: false)
-            screen.paint(row: row, from: left + used, to: left + used + fieldWidth, style: Style(underline: true))
-            screen.put(text, row: row, column: left + used, style: Style(underline: true), width: fieldWidth)
-            screen.cursor = Position(row: row, column: left + used + cursorColumn)
-            row += 1
+            promptField("Write to: ", input)
             line(state.carriesSecret ? "holds the password: written with mode 0600" : "written with mode 0644", style: .muted)
         case .confirmOverwrite(let path):
             paragraph("\(path) exists. Overwrite it? y/n", style: .warning)
         case .serviceName(let input):
             guard row <= bottom else { return }
-            let label = "Save as service: "
-            let used = screen.put(label, row: row, column: left, style: Style(.accent, bold: true))
-            let fieldWidth = width - used - 1
-            let (text, cursorColumn) = input.visible(width: fieldWidth, masked: false)
-            screen.paint(row: row, from: left + used, to: left + used + fieldWidth, style: Style(underline: true))
-            screen.put(text, row: row, column: left + used, style: Style(underline: true), width: fieldWidth)
-            screen.cursor = Position(row: row, column: left + used + cursorColumn)
-            row += 1
+            promptField("Save as service: ", input)
             // A refused name says why right under the field; otherwise, what saving writes.
             if let refusal = state.status, refusal.tone == .failure {
                 line(refusal.text, style: .danger)

@@ -68,6 +68,19 @@ struct AuditTests {
         #expect(elapsed < 3.5, "took \(elapsed) s")
     }
 
+    /// Ten that never answer, at once: about one timeout in all, not one per core's worth of threads in turn.
+    @Test func tenBlackholesCostOneTimeout() throws {
+        let lab = try TLSLab.load()
+        let home = try Self.home(lab)
+        let started = Date()
+        let result = try pgsecure(
+            ["audit", "--timeout", "1", "--json"] + Array(repeating: "silent", count: 10), environment: ["HOME": home.path])
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(result.status == 1)
+        #expect(try Self.rows(result)["silent"]?["code"] as? String == "timeout")
+        #expect(elapsed < 2.5, "took \(elapsed) s")
+    }
+
     @Test func exitCodesFollowThePolicy() throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)

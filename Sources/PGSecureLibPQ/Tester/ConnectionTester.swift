@@ -20,7 +20,10 @@ public enum ConnectionTester {
         let cancellation = CancellationPipe()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
+                // A serial queue of its own per test: Dispatch "overcommits" those (a thread even when all are
+                // blocked), while the global queue runs about one per core, so many tests at once (audit) would
+                // otherwise wait for each other's connects.
+                DispatchQueue(label: "pgsecure.tester").async {
                     continuation.resume(
                         returning: test(settings, timeout: timeout, environment: environment, cancellation: cancellation))
                 }
