@@ -23,7 +23,7 @@ struct AuditTests {
     static func rows(_ result: ProcessResult) throws -> [String: [String: Any]] {
         let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let targets = document?["targets"] as? [[String: Any]] ?? []
-        return Dictionary(uniqueKeysWithValues: targets.map { ($0["target"] as! String, $0) })
+        return Dictionary(targets.map { ($0["target"] as! String, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     @Test func everyTargetGetsItsVerdictAndTheSilentOneDelaysNobody() throws {
