@@ -88,11 +88,7 @@ struct AuditCommand: AsyncParsableCommand {
                 field: "target \(target)", problem: "holds a password, which the command line shows to every user",
                 fix: "put it in ~/.pgpass (pgsecure save does) or PGPASSWORD")
         }
-        var settings = resolved.settings
-        if case .passwordFile(let path, _) = resolved.sources["password"], settings.otherOptions["passfile"] == nil {
-            settings.otherOptions.append(LibpqOption("passfile", path))
-        }
-        return settings
+        return resolved.settingsToTest
     }
 
     /// Tests every target with at most `concurrency` at a time; rows come back in the targets' order.
@@ -144,5 +140,17 @@ final class ProgressLine: Sendable {
     private func draw(_ text: String) {
         var bytes = Array(text.utf8)
         _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}
+
+extension Resolution {
+    /// The settings for a real connection: the password file pgsecure found is the one libpq must read, whatever
+    /// HOME libpq itself would see.
+    var settingsToTest: ConnectionSettings {
+        var settings = self.settings
+        if case .passwordFile(let path, _) = sources["password"], settings.otherOptions["passfile"] == nil {
+            settings.otherOptions.append(LibpqOption("passfile", path))
+        }
+        return settings
     }
 }

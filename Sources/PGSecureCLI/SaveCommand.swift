@@ -23,9 +23,6 @@ struct SaveCommand: AsyncParsableCommand {
     var timeout: Double = ConnectionTester.defaultTimeout
 
     func run() async throws {
-        if let problem = ServiceFileEdit.nameProblem(name) {
-            throw InputError(field: "the service name", problem: problem, fix: "choose a name of letters, digits, - and _")
-        }
         let resolved = try connection.resolve(keepsSecrets: true)
         connection.announce(resolved)
         let environment = Console.current.environment
@@ -33,11 +30,7 @@ struct SaveCommand: AsyncParsableCommand {
         let plan = try ServicePlan(name: name, settings: resolved.settings, environment: environment, files: files)
 
         if !skipTest {
-            var settings = resolved.settings
-            if case .passwordFile(let path, _) = resolved.sources["password"], settings.otherOptions["passfile"] == nil {
-                settings.otherOptions.append(LibpqOption("passfile", path))
-            }
-            let report = await ConnectionTester.test(settings, timeout: timeout, environment: environment)
+            let report = await ConnectionTester.test(resolved.settingsToTest, timeout: timeout, environment: environment)
             guard report.connected else {
                 Console.current.error("pgsecure: not saved: the connection failed (\(report.diagnosis.code.rawValue)): \(TerminalText.escaped(report.diagnosis.summary))")
                 throw ExitCode(1)
