@@ -26,11 +26,11 @@ struct AuditTests {
         return Dictionary(targets.map { ($0["target"] as! String, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    @Test func everyTargetGetsItsVerdictAndTheSilentOneDelaysNobody() throws {
+    @Test func everyTargetGetsItsVerdictAndTheSilentOneDelaysNobody() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
         let started = Date()
-        let result = try pgsecure(["audit", "--all", "--json", "--timeout", "2"], environment: ["HOME": home.path, "PGPASSWORD": lab.password])
+        let result = try await offPool { try pgsecure(["audit", "--all", "--json", "--timeout", "2"], environment: ["HOME": home.path, "PGPASSWORD": lab.password]) }
         let elapsed = Date().timeIntervalSince(started)
         #expect(result.status == 1, "\(result.stderr)")
         let rows = try Self.rows(result)
@@ -55,58 +55,58 @@ struct AuditTests {
         #expect((rows["good"]?["seconds"] as? Double).map { $0 < 1 } == true)
     }
 
-    @Test func fewSlotsStillDrainPastBlackholes() throws {
+    @Test func fewSlotsStillDrainPastBlackholes() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
         // Four silent targets and two slots: the good ones still finish, and the run takes two timeouts, not four.
         let started = Date()
-        let result = try pgsecure(
+        let result = try await offPool { try pgsecure(
             ["audit", "silent", "silent", "good", "silent", "silent", "good", "--concurrency", "2", "--timeout", "1", "--json"],
-            environment: ["HOME": home.path, "PGPASSWORD": lab.password])
+            environment: ["HOME": home.path, "PGPASSWORD": lab.password]) }
         let elapsed = Date().timeIntervalSince(started)
         #expect(result.status == 1)
         #expect(elapsed < 3.5, "took \(elapsed) s")
     }
 
     /// Ten that never answer, at once: about one timeout in all, not one per core's worth of threads in turn.
-    @Test func tenBlackholesCostOneTimeout() throws {
+    @Test func tenBlackholesCostOneTimeout() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
         let started = Date()
-        let result = try pgsecure(
-            ["audit", "--timeout", "1", "--json"] + Array(repeating: "silent", count: 10), environment: ["HOME": home.path])
+        let result = try await offPool { try pgsecure(
+            ["audit", "--timeout", "1", "--json"] + Array(repeating: "silent", count: 10), environment: ["HOME": home.path]) }
         let elapsed = Date().timeIntervalSince(started)
         #expect(result.status == 1)
         #expect(try Self.rows(result)["silent"]?["code"] as? String == "timeout")
         #expect(elapsed < 2.5, "took \(elapsed) s")
     }
 
-    @Test func exitCodesFollowThePolicy() throws {
+    @Test func exitCodesFollowThePolicy() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
         let environment = ["HOME": home.path, "PGPASSWORD": lab.password]
-        #expect(try pgsecure(["audit", "good"], environment: environment).status == 0)
-        #expect(try pgsecure(["audit", "good", "expiring"], environment: environment).status == 1)
-        #expect(try pgsecure(["audit", "good", "expiring", "--warn-days", "5"], environment: environment).status == 0)
-        #expect(try pgsecure(["audit", "good", "weak"], environment: environment).status == 1)
-        #expect(try pgsecure(["audit", "good", "weak", "--require", "require"], environment: environment).status == 0)
+        #expect(try await offPool { try pgsecure(["audit", "good"], environment: environment) }.status == 0)
+        #expect(try await offPool { try pgsecure(["audit", "good", "expiring"], environment: environment) }.status == 1)
+        #expect(try await offPool { try pgsecure(["audit", "good", "expiring", "--warn-days", "5"], environment: environment) }.status == 0)
+        #expect(try await offPool { try pgsecure(["audit", "good", "weak"], environment: environment) }.status == 1)
+        #expect(try await offPool { try pgsecure(["audit", "good", "weak", "--require", "require"], environment: environment) }.status == 0)
         let list = home.appendingPathComponent("targets.txt")
         try "# production\ngood\n\n  expiring  \n".write(to: list, atomically: true, encoding: .utf8)
-        let fromFile = try pgsecure(["audit", "--file", list.path, "--warn-days", "5"], environment: environment)
+        let fromFile = try await offPool { try pgsecure(["audit", "--file", list.path, "--warn-days", "5"], environment: environment) }
         #expect(fromFile.status == 0, "\(fromFile.stderr)")
         #expect(fromFile.stdout.contains("2 of 2 meet the policy"), "\(fromFile.stdout)")
     }
 
-    @Test func badInputExitsTwoBeforeTestingAnything() throws {
+    @Test func badInputExitsTwoBeforeTestingAnything() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
         let environment = ["HOME": home.path]
-        let unknown = try pgsecure(["audit", "good", "nosuch"], environment: environment)
+        let unknown = try await offPool { try pgsecure(["audit", "good", "nosuch"], environment: environment) }
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("definition of service \"nosuch\" not found"))
-        let withPassword = try pgsecure(["audit", "host=localhost password=hunter2"], environment: environment)
+        let withPassword = try await offPool { try pgsecure(["audit", "host=localhost password=hunter2"], environment: environment) }
         #expect(withPassword.status == 2)
         #expect(withPassword.stderr.contains("~/.pgpass") && !withPassword.stderr.contains("hunter2"), "\(withPassword.stderr)")
-        #expect(try pgsecure(["audit"], environment: environment).status == 2)
+        #expect(try await offPool { try pgsecure(["audit"], environment: environment) }.status == 2)
     }
 }

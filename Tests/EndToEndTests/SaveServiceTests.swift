@@ -21,7 +21,7 @@ struct SaveServiceTests {
         ["save", name] + lab.fields("good") + ["--sslrootcert", lab.rootCertificate] + extra
     }
 
-    @Test func savedServiceConnectsWithPsqlPsycopg2AndPgsecure() throws {
+    @Test func savedServiceConnectsWithPsqlPsycopg2AndPgsecure() async throws {
         let lab = try TLSLab.load()
         let home = try makeTemporaryDirectory("pgsecure-save")
         let services = home.appendingPathComponent(".pg_service.conf").path
@@ -33,7 +33,7 @@ struct SaveServiceTests {
         let name = "lab é-1"
         let environment = ["HOME": home.path]
 
-        let saved = try pgsecure(Self.saveArguments(lab, name: name, extra: ["--password-stdin"]), input: lab.password + "\n", environment: environment)
+        let saved = try await offPool { try pgsecure(Self.saveArguments(lab, name: name, extra: ["--password-stdin"]), input: lab.password + "\n", environment: environment) }
         #expect(saved.status == 0, "\(saved.stderr)")
         let serviceText = try String(contentsOfFile: services, encoding: .utf8)
         #expect(serviceText.utf8.starts(with: Self.existingServices.utf8), "every earlier byte kept")
@@ -48,52 +48,52 @@ struct SaveServiceTests {
 
         // No PGPASSWORD anywhere below: the password comes from ~/.pgpass.
         let clientEnvironment = ["PATH": "/usr/bin:/bin", "HOME": home.path, "LANG": "C.UTF-8"]
-        let viaPsql = try run(
+        let viaPsql = try await offPool { try run(
             Self.psql, ["-w", "-X", "-A", "-t", "-c", "select ssl from pg_stat_ssl where pid = pg_backend_pid()", "service='\(name)'"],
-            environment: clientEnvironment)
+            environment: clientEnvironment) }
         #expect(viaPsql.status == 0, "\(viaPsql.stderr)")
         #expect(viaPsql.stdout == "t\n")
         let script = "import sys, psycopg2\nc = psycopg2.connect(service=sys.argv[1])\nprint(c.get_dsn_parameters()['sslmode'], c.info.ssl_in_use)\n"
-        let viaPsycopg2 = try run("/usr/bin/python3", ["-c", script, name], environment: clientEnvironment)
+        let viaPsycopg2 = try await offPool { try run("/usr/bin/python3", ["-c", script, name], environment: clientEnvironment) }
         #expect(viaPsycopg2.status == 0, "\(viaPsycopg2.stderr)")
         #expect(viaPsycopg2.stdout == "verify-full True\n")
-        let viaPgsecure = try pgsecure(["test", "service='\(name)'", "--json"], environment: environment)
+        let viaPgsecure = try await offPool { try pgsecure(["test", "service='\(name)'", "--json"], environment: environment) }
         #expect(viaPgsecure.status == 0, "\(viaPgsecure.stderr)")
         #expect(viaPgsecure.stdout.contains("\"verdict\" : \"verified-full\"") || viaPgsecure.stdout.contains("\"verdict\": \"verified-full\""), "\(viaPgsecure.stdout)")
 
         // Saved again, the same: nothing changes.
-        let again = try pgsecure(Self.saveArguments(lab, name: name), environment: environment)
+        let again = try await offPool { try pgsecure(Self.saveArguments(lab, name: name), environment: environment) }
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("already holds these settings"))
         #expect(try String(contentsOfFile: services, encoding: .utf8) == serviceText)
 
         // Other values: shown as a diff and refused without --force; replaced with it.
         let weaker = Self.saveArguments(lab, name: name, extra: ["--sslmode", "verify-ca"])
-        let refused = try pgsecure(weaker, environment: environment)
+        let refused = try await offPool { try pgsecure(weaker, environment: environment) }
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("- sslmode=verify-full") && refused.stderr.contains("+ sslmode=verify-ca"), "\(refused.stderr)")
         #expect(refused.stderr.contains("--force"))
         #expect(try String(contentsOfFile: services, encoding: .utf8) == serviceText)
-        let forced = try pgsecure(weaker + ["--force"], environment: environment)
+        let forced = try await offPool { try pgsecure(weaker + ["--force"], environment: environment) }
         #expect(forced.status == 0, "\(forced.stderr)")
         let replaced = try String(contentsOfFile: services, encoding: .utf8)
         #expect(replaced.contains("sslmode=verify-ca\n") && !replaced.contains("sslmode=verify-full"))
         #expect(replaced.utf8.starts(with: Self.existingServices.utf8))
     }
 
-    @Test func newFilesAreCreated0600() throws {
+    @Test func newFilesAreCreated0600() async throws {
         let lab = try TLSLab.load()
         let home = try makeTemporaryDirectory("pgsecure-save-new")
-        let result = try pgsecure(Self.saveArguments(lab, name: "fresh", extra: ["--password-stdin"]), input: lab.password + "\n", environment: ["HOME": home.path])
+        let result = try await offPool { try pgsecure(Self.saveArguments(lab, name: "fresh", extra: ["--password-stdin"]), input: lab.password + "\n", environment: ["HOME": home.path]) }
         #expect(result.status == 0, "\(result.stderr)")
         #expect(Self.mode(home.appendingPathComponent(".pg_service.conf").path) == 0o600)
         #expect(Self.mode(home.appendingPathComponent(".pgpass").path) == 0o600)
     }
 
-    @Test func aConnectionThatFailsIsNotSaved() throws {
+    @Test func aConnectionThatFailsIsNotSaved() async throws {
         let lab = try TLSLab.load()
         let home = try makeTemporaryDirectory("pgsecure-save-fail")
-        let result = try pgsecure(["save", "bad"] + lab.fields("expired") + ["--sslrootcert", lab.rootCertificate], environment: ["HOME": home.path])
+        let result = try await offPool { try pgsecure(["save", "bad"] + lab.fields("expired") + ["--sslrootcert", lab.rootCertificate], environment: ["HOME": home.path]) }
         #expect(result.status == 1)
         #expect(result.stderr.contains("not saved"))
         #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent(".pg_service.conf").path))
@@ -101,15 +101,15 @@ struct SaveServiceTests {
 
     /// A write that fails half-way (the file-size limit: every write is refused with EFBIG) leaves the old file
     /// exactly as it was, and no temporary file behind.
-    @Test func aFailedWriteLeavesTheOldFileIntact() throws {
+    @Test func aFailedWriteLeavesTheOldFileIntact() async throws {
         let lab = try TLSLab.load()
         let home = try makeTemporaryDirectory("pgsecure-save-efbig")
         let services = home.appendingPathComponent(".pg_service.conf").path
         try Self.existingServices.write(toFile: services, atomically: false, encoding: .utf8)
         let command = "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\""
-        let result = try run(
+        let result = try await offPool { try run(
             "/bin/sh", ["-c", command, pgsecureBinary] + Self.saveArguments(lab, name: "new", extra: ["--skip-test"]),
-            environment: ["PATH": "/usr/bin:/bin", "HOME": home.path, "LANG": "C.UTF-8"])
+            environment: ["PATH": "/usr/bin:/bin", "HOME": home.path, "LANG": "C.UTF-8"]) }
         #expect(result.status == 2)
         #expect(result.stderr.contains("could not write") && result.stderr.contains("the old file is unchanged"), "\(result.stderr)")
         #expect(try String(contentsOfFile: services, encoding: .utf8) == Self.existingServices)

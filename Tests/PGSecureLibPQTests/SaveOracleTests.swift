@@ -1,5 +1,6 @@
 import Foundation
 import PGSecureLibPQ
+import TestSupport
 import Testing
 @testable import PGSecureModel
 
@@ -38,7 +39,7 @@ struct SaveOracleTests {
         return text
     }
 
-    @Test func serviceFileEditsReadBackThroughLibpq() throws {
+    @Test func serviceFileEditsReadBackThroughLibpq() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgsecure-save-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -77,7 +78,7 @@ struct SaveOracleTests {
                                     "PGSYSCONFDIR": directory.appendingPathComponent("none").path]))
             saved.append(options)
         }
-        let answers = try Oracle.askLibpq(cases)
+        let answers = try await offPool { [cases] in try Oracle.askLibpq(cases) }
         for ((testCase, answer), options) in zip(zip(cases, answers), saved) {
             #expect(answer.error.isEmpty, "libpq refused: \(answer.error) for \(testCase)")
             for option in options {
@@ -135,7 +136,7 @@ struct SaveOracleTests {
         return generator.next() % 8 == 0 ? "" : text
     }
 
-    @Test func passwordFileEditsReadBackThroughLibpq() throws {
+    @Test func passwordFileEditsReadBackThroughLibpq() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgsecure-savepw-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -165,7 +166,7 @@ struct SaveOracleTests {
                 env: ["HOME": directory.path]))
             passwords.append(password)
         }
-        let answers = try Oracle.askLibpq(cases)
+        let answers = try await offPool { [cases] in try Oracle.askLibpq(cases) }
         for ((testCase, answer), password) in zip(zip(cases, answers), passwords) {
             #expect(answer.password == password, "\(testCase.conninfo)")
         }
