@@ -31,7 +31,9 @@ import PGSecureModel
         let clock = ContinuousClock()
         // A 120 s timeout: the "cancelled" message and the elapsed time prove cancellation ended it, not the timeout.
         let task = Task { await ConnectionTester.test(settings, timeout: 120, environment: ["HOME": "/nonexistent"]) }
-        try await server.waitForSSLRequest(within: .seconds(30))
+        // Generous: in a full parallel run, synchronous suites (tmux polling) can hold every cooperative thread for
+        // a minute, and neither this wait nor the connect's task runs meanwhile. Still below the 120 s timeout.
+        try await server.waitForSSLRequest(within: .seconds(100))
         let cancelledAt = clock.now
         task.cancel()
         let report = await task.value
