@@ -20,6 +20,15 @@ struct AuditTests {
         return home
     }
 
+    /// Runs pgsecure off the pool and times it there: the time after the await would include any wait for a pool thread.
+    static func timedAudit(_ arguments: [String], environment: [String: String]) async throws -> (ProcessResult, Double) {
+        try await offPool {
+            let started = Date()
+            let result = try pgsecure(arguments, environment: environment)
+            return (result, Date().timeIntervalSince(started))
+        }
+    }
+
     static func rows(_ result: ProcessResult) throws -> [String: [String: Any]] {
         let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let targets = document?["targets"] as? [[String: Any]] ?? []
@@ -29,9 +38,7 @@ struct AuditTests {
     @Test func everyTargetGetsItsVerdictAndTheSilentOneDelaysNobody() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
-        let started = Date()
-        let result = try await offPool { try pgsecure(["audit", "--all", "--json", "--timeout", "2"], environment: ["HOME": home.path, "PGPASSWORD": lab.password]) }
-        let elapsed = Date().timeIntervalSince(started)
+        let (result, elapsed) = try await Self.timedAudit(["audit", "--all", "--json", "--timeout", "2"], environment: ["HOME": home.path, "PGPASSWORD": lab.password])
         #expect(result.status == 1, "\(result.stderr)")
         let rows = try Self.rows(result)
         let expected: [String: (verdict: String, code: String, meets: Bool)] = [
@@ -59,11 +66,9 @@ struct AuditTests {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
         // Four silent targets and two slots: the good ones still finish, and the run takes two timeouts, not four.
-        let started = Date()
-        let result = try await offPool { try pgsecure(
+        let (result, elapsed) = try await Self.timedAudit(
             ["audit", "silent", "silent", "good", "silent", "silent", "good", "--concurrency", "2", "--timeout", "1", "--json"],
-            environment: ["HOME": home.path, "PGPASSWORD": lab.password]) }
-        let elapsed = Date().timeIntervalSince(started)
+            environment: ["HOME": home.path, "PGPASSWORD": lab.password])
         #expect(result.status == 1)
         #expect(elapsed < 3.5, "took \(elapsed) s")
     }
@@ -72,13 +77,12 @@ struct AuditTests {
     @Test func tenBlackholesCostOneTimeout() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
-        let started = Date()
-        let result = try await offPool { try pgsecure(
-            ["audit", "--timeout", "1", "--json"] + Array(repeating: "silent", count: 10), environment: ["HOME": home.path]) }
-        let elapsed = Date().timeIntervalSince(started)
+        let (result, elapsed) = try await Self.timedAudit(
+            ["audit", "--timeout", "2", "--json"] + Array(repeating: "silent", count: 10), environment: ["HOME": home.path])
         #expect(result.status == 1)
         #expect(try Self.rows(result)["silent"]?["code"] as? String == "timeout")
-        #expect(elapsed < 2.5, "took \(elapsed) s")
+        // In turn, a few threads at a time, they took 6 s.
+        #expect(elapsed < 4, "took \(elapsed) s")
     }
 
     @Test func exitCodesFollowThePolicy() async throws {
