@@ -12,7 +12,7 @@ public struct PGSecureCommand: AsyncParsableCommand {
             """,
         subcommands: [
             WizardCommand.self, URLCommand.self, ConninfoCommand.self, EnvCommand.self, SnippetCommand.self,
-            TestCommand.self, CertsCommand.self,
+            TestCommand.self, CertsCommand.self, SaveCommand.self, ServicesCommand.self, AuditCommand.self,
         ],
         defaultSubcommand: WizardCommand.self
     )

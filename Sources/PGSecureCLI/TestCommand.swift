@@ -30,12 +30,7 @@ struct TestCommand: AsyncParsableCommand {
     func run() async throws {
         let resolved = try connection.resolve(keepsSecrets: true)
         connection.announce(resolved)
-        var settings = resolved.settings
-        // The password file pgsecure found is the one libpq must read, whatever HOME libpq itself would see.
-        if case .passwordFile(let path, _) = resolved.sources["password"], settings.otherOptions["passfile"] == nil {
-            settings.otherOptions.append(LibpqOption("passfile", path))
-        }
-        var report = await ConnectionTester.test(settings, timeout: timeout, environment: Console.current.environment)
+        var report = await ConnectionTester.test(resolved.settingsToTest, timeout: timeout, environment: Console.current.environment)
         report.sources = resolved.sources.mapValues(\.description)
         Console.current.output(json ? report.json : report.text)
         if !report.connected { throw ExitCode(1) }

@@ -18,6 +18,7 @@ public enum WizardEvent: Sendable {
     case testFinished(id: Int, Report)
     case copyFinished(CopyResult)
     case fileWritten(FileWriteResult)
+    case serviceSaved(ServiceSaveResult)
     /// What `.inspectRoot` found; ignored when the path in the field has changed since.
     case rootInspected(RootCertificateCandidate)
 }
@@ -33,6 +34,8 @@ public enum Effect: Sendable, Equatable {
     /// Writes `contents` to `path` with `permissions` (0o600 when it holds a password); with `overwrite` false an
     /// existing file is left alone and reported as `.exists`.
     case writeFile(path: String, contents: String, permissions: Int, overwrite: Bool)
+    /// Writes a checked service entry and password line (`pgsecure save`); comes back as `.serviceSaved`.
+    case saveService(ServicePlan)
     /// Restore the terminal, then print `output` (if any) on stdout and exit with `status`.
     case exit(output: String?, status: Int32)
 
@@ -49,4 +52,11 @@ public enum FileWriteResult: Sendable, Equatable {
     case written(path: String, permissions: Int)
     case exists(path: String)
     case failed(path: String, message: String)
+}
+
+public enum ServiceSaveResult: Sendable, Equatable {
+    /// `passwordPath`: where the password went, when one was saved.
+    case saved(name: String, servicePath: String, passwordPath: String?)
+    case unchanged(name: String, path: String)
+    case failed(message: String)
 }

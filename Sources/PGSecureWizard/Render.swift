@@ -136,7 +136,9 @@ struct Layout {
             switch state.filePrompt {
             case .path: return [("Enter", "write"), ("Esc", "cancel"), quit]
             case .confirmOverwrite: return [("y", "overwrite"), ("n", "other name"), ("Esc", "cancel")]
-            case nil: return [("↑↓", "choose"), ("c", "copy"), ("w", "write file"), ("p", "password"), ("Enter", "print & exit"), back, help, quit]
+            case .serviceName: return [("Enter", "save"), ("Esc", "cancel"), quit]
+            case .confirmService: return [("y", "replace"), ("n", "other name"), ("Esc", "cancel")]
+            case nil: return [("↑↓", "choose"), ("c", "copy"), ("w", "write file"), ("v", "save as service"), ("p", "password"), ("Enter", "print & exit"), back, help, quit]
             }
         }
     }
@@ -208,6 +210,17 @@ struct BodyWriter {
     }
 
     mutating func blank() { if hasRoom { row += 1 } }
+
+    /// A one-line prompt: the label, then the underlined value with the cursor in it.
+    mutating func promptField(_ label: String, _ input: TextInput) {
+        let used = screen.put(label, row: row, column: left, style: Style(.accent, bold: true))
+        let fieldWidth = width - used - 1
+        let (text, cursorColumn) = input.visible(width: fieldWidth, masked: false)
+        screen.paint(row: row, from: left + used, to: left + used + fieldWidth, style: Style(underline: true))
+        screen.put(text, row: row, column: left + used, style: Style(underline: true), width: fieldWidth)
+        screen.cursor = Position(row: row, column: left + used + cursorColumn)
+        row += 1
+    }
 
     /// A labelled text field: label on one line, the value (underlined, cursor placed when focused) under it.
     mutating func field(_ label: String, _ input: TextInput, focused: Bool, masking: Set<Int> = [], note: String? = nil, fieldWidth: Int? = nil) {
@@ -587,8 +600,9 @@ struct BodyWriter {
         // The preview takes every row the prompt or confirmation at the bottom leaves.
         let statusLines: Int =
             switch state.filePrompt {
-            case .path: 2
+            case .path, .serviceName: 2
             case .confirmOverwrite(let path): DisplayWidth.wrapped("\(path) exists. Overwrite it? y/n", to: width).count
+            case .confirmService(let plan): plan.confirmationLines.reduce(0) { $0 + DisplayWidth.wrapped($1, to: width).count }
             case nil: state.status.map { DisplayWidth.wrapped($0.text, to: width).count } ?? 0
             }
         var warning: Notice?
@@ -631,17 +645,21 @@ struct BodyWriter {
         switch state.filePrompt {
         case .path(let input):
             guard row <= bottom else { return }
-            let label = "Write to: "
-            let used = screen.put(label, row: row, column: left, style: Style(.accent, bold: true))
-            let fieldWidth = width - used - 1
-            let (text, cursorColumn) = input.visible(width: fieldWidth, masked: false)
-            screen.paint(row: row, from: left + used, to: left + used + fieldWidth, style: Style(underline: true))
-            screen.put(text, row: row, column: left + used, style: Style(underline: true), width: fieldWidth)
-            screen.cursor = Position(row: row, column: left + used + cursorColumn)
-            row += 1
+            promptField("Write to: ", input)
             line(state.carriesSecret ? "holds the password: written with mode 0600" : "written with mode 0644", style: .muted)
         case .confirmOverwrite(let path):
             paragraph("\(path) exists. Overwrite it? y/n", style: .warning)
+        case .serviceName(let input):
+            guard row <= bottom else { return }
+            promptField("Save as service: ", input)
+            // A refused name says why right under the field; otherwise, what saving writes.
+            if let refusal = state.status, refusal.tone == .failure {
+                line(refusal.text, style: .danger)
+            } else {
+                line("writes [name] in ~/.pg_service.conf, the password in ~/.pgpass (0600)", style: .muted)
+            }
+        case .confirmService(let plan):
+            for text in plan.confirmationLines { paragraph(text, style: .warning) }
         case nil:
             if let status = state.status {
                 let style: Style = switch status.tone {
@@ -652,5 +670,12 @@ struct BodyWriter {
                 paragraph(status.text, style: style)
             }
         }
+    }
+}
+
+extension ServicePlan {
+    /// The change a save would make to an entry holding other values, then the question.
+    var confirmationLines: [String] {
+        changeDescription.split(separator: "\n").map(String.init) + ["\(servicePath) holds other values for \(name). Replace them? y/n"]
     }
 }

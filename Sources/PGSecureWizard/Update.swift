@@ -108,7 +108,11 @@ extension WizardState {
         case .sslMode: false
         case .rootCertificate: rootFocus != .list || selectedRootChoice == .custom
         case .review: isAskingForPassword
-        case .outputs: if case .path = filePrompt { true } else { false }
+        case .outputs:
+            switch filePrompt {
+            case .path, .serviceName: true
+            default: false
+            }
         }
     }
 
@@ -308,6 +312,19 @@ extension WizardState {
                 status = StatusMessage(text: "✓ Copied \(label) to the clipboard (\(methods.joined(separator: ", ")))", tone: .success)
             case .failed(let label, let message):
                 status = StatusMessage(text: "✗ Could not copy \(label): \(message)", tone: .failure)
+            }
+            return []
+        case .serviceSaved(let result):
+            filePrompt = nil
+            switch result {
+            case .saved(let name, let servicePath, let passwordPath):
+                status = StatusMessage(
+                    text: "✓ Saved service \(name) in \(servicePath)" + (passwordPath.map { ", the password in \($0)" } ?? "")
+                        + ": psql service=\(name)", tone: .success)
+            case .unchanged(let name, let path):
+                status = StatusMessage(text: "✓ Service \(name) in \(path) already holds these settings", tone: .success)
+            case .failed(let message):
+                status = StatusMessage(text: "✗ Not saved: \(message)", tone: .failure)
             }
             return []
         case .fileWritten(let result):
@@ -519,6 +536,21 @@ extension WizardState {
             _ = input.handle(key)
             filePrompt = .path(input)
             return []
+        case .serviceName(var input):
+            if key == .enter { return saveServiceEffect(name: input.text.trimmingWhitespace) }
+            if input.handle(key) { status = nil }
+            filePrompt = .serviceName(input)
+            return []
+        case .confirmService(let plan):
+            switch key {
+            case .character("y"), .character("Y"):
+                status = StatusMessage(text: "Saving service \(plan.name)…", tone: .info)
+                return [.saveService(plan)]
+            case .character("n"), .character("N"), .enter:
+                filePrompt = .serviceName(TextInput(plan.name))
+            default: break
+            }
+            return []
         case .confirmOverwrite(let path):
             switch key {
             case .character("y"), .character("Y"):
@@ -553,6 +585,9 @@ extension WizardState {
         case .character("w"), .character("s"):
             filePrompt = .path(TextInput(selectedOutput.suggestedFileName))
             status = nil
+        case .character("v"):
+            filePrompt = .serviceName(TextInput(""))
+            status = nil
         case .enter:
             // `--emit KIND` promised KIND on stdout (`eval "$(pgsecure wizard --emit env)"`), whatever is highlighted.
             let kind = context.emit ?? selectedOutput
@@ -580,6 +615,25 @@ extension WizardState {
     /// The selected output's real text (with secrets only when asked).
     public func outputText() -> Result<RenderedOutput, InputError> {
         settings(includingPassword: includesPassword).flatMap { selectedOutput.text(for: $0) }
+    }
+
+    /// "Save as service…": the plan is made and checked here, from the files as they were at start (no I/O); an
+    /// entry holding other values is shown for confirmation first, and the writer refuses if a file changed since.
+    mutating func saveServiceEffect(name: String) -> [Effect] {
+        guard case .success(let settings) = settings(includingPassword: true) else { return [] }
+        let plan: ServicePlan
+        do {
+            plan = try ServicePlan(name: name, settings: settings, environment: context.environment, files: context.files)
+        } catch {
+            status = StatusMessage(text: "✗ " + error.description, tone: .failure)
+            return []
+        }
+        if plan.replacesOtherValues {
+            filePrompt = .confirmService(plan)
+            return []
+        }
+        status = StatusMessage(text: "Saving service \(name)…", tone: .info)
+        return [.saveService(plan)]
     }
 
     mutating func writeEffect(path: String, overwrite: Bool) -> [Effect] {

@@ -101,6 +101,9 @@ public enum TestStatus: Sendable, Equatable {
 public enum FilePrompt: Hashable, Sendable {
     case path(TextInput)
     case confirmOverwrite(path: String)
+    /// "Save as service…": the name, then (when the entry holds other values) the change to confirm.
+    case serviceName(TextInput)
+    case confirmService(ServicePlan)
 }
 
 /// A field's value refused, and why.

@@ -84,6 +84,8 @@ public final class EffectRunner: EffectRunning {
             DispatchQueue.global().async {
                 inbox.post(.fileWritten(FileWriter.write(contents, to: path, permissions: permissions, overwrite: overwrite)))
             }
+        case .saveService(let plan):
+            DispatchQueue.global().async { inbox.post(.serviceSaved(ServiceSaver.save(plan))) }
         }
     }
 }

@@ -87,12 +87,12 @@ enum Subprocess {
     }
 }
 
-enum FileWriter {
+public enum FileWriter {
     /// Writes the whole file or nothing: the contents go to a new temporary file in the same directory (created
     /// with O_EXCL and its final mode, so a secret is never readable by others, not even for a moment), are synced,
     /// and are renamed over `path`. An existing file is replaced only with `overwrite` (the user confirmed), and keeps
     /// the stricter of its old mode and `permissions`: a 0600 file never becomes 0644.
-    static func write(_ contents: String, to path: String, permissions: Int, overwrite: Bool) -> FileWriteResult {
+    public static func write(_ contents: String, to path: String, permissions: Int, overwrite: Bool) -> FileWriteResult {
         func failure(_ code: Int32 = errno) -> FileWriteResult { .failed(path: path, message: String(cString: strerror(code))) }
         var mode = mode_t(permissions) & 0o777
         var existing = stat()

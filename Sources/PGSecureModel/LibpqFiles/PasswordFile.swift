@@ -77,10 +77,11 @@ public enum PasswordFile {
     }
 
     /// One line for the file: every `\` and `:` escaped, and a lone `*` too (it would be a wildcard), so libpq reads
-    /// each field back exactly.
+    /// each field back exactly. A host starting with `#` is escaped as well: libpq skips lines starting with `#`.
     public static func line(host: String, port: String, database: String, user: String, password: String) -> String {
-        [host, port, database, user, password].map { value in
+        let line = [host, port, database, user, password].map { value in
             value == "*" ? "\\*" : value.replacing("\\", with: "\\\\").replacing(":", with: "\\:")
         }.joined(separator: ":")
+        return line.hasPrefix("#") ? "\\" + line : line
     }
 }

@@ -1,0 +1,156 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import PGSecureLibPQ
+import PGSecureModel
+import Synchronization
+
+extension SSLMode: ExpressibleByArgument {}
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Test many connections at once and check them against a policy.",
+        discussion: """
+            Targets are service names (or connection strings without a password), from the arguments, --file (one a \
+            line, # comments) or --all (every entry of the service files). They are tested concurrently, each bounded \
+            by --timeout, so a target that never answers costs only its own time. One row per target: verdict, TLS \
+            version, certificate days left, diagnosis code. Passwords come from ~/.pgpass or PGPASSWORD, never from \
+            the command line. Exit 0 when every target meets the policy (default: verified-full and a certificate \
+            valid for 14 more days), 1 when any falls short, 2 for bad input.
+            """)
+    @Argument(help: ArgumentHelp("Service names or connection strings.", valueName: "service")) var targets: [String] = []
+    @Flag(help: "Every entry of the service files libpq reads.") var all = false
+    @Option(help: ArgumentHelp("A file of targets, one a line.", valueName: "path")) var file: String?
+    @Flag(help: "Print JSON for CI.") var json = false
+    @Option(help: "How many targets to test at the same time.") var concurrency = 16
+    @Option(help: ArgumentHelp("Fall short when a certificate expires within this many days.", valueName: "days"))
+    var warnDays = 14
+    @Option(name: .customLong("require"), help: ArgumentHelp("The weakest verification that passes: verify-full, verify-ca, require.", valueName: "mode"))
+    var required: SSLMode = .verifyFull
+    @Option(help: ArgumentHelp("Give up on one target after this many seconds (default 10).", valueName: "seconds"))
+    var timeout: Double = ConnectionTester.defaultTimeout
+
+    func validate() throws {
+        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 1024") }
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be more than 0 and at most 3600 seconds") }
+        guard warnDays >= 0 else { throw ValidationError("--warn-days must not be negative") }
+    }
+
+    func run() async throws {
+        let environment = Console.current.environment
+        let named = try targetList(environment: environment)
+        guard !named.isEmpty else {
+            throw PGSecureCommand.CommandFailure(line: "no targets: name services, pass --file LIST, or --all")
+        }
+        // Every target is resolved before any is tested: bad input stops the run with exit 2.
+        let prepared = try named.map { target throws(InputError) in (target, try Self.settings(for: target, environment: environment)) }
+        let policy = AuditPolicy(required: required, warnDays: warnDays)
+        let progress = isatty(STDERR_FILENO) == 1 && !json ? ProgressLine(total: prepared.count) : nil
+        let rows = await Self.test(prepared, concurrency: concurrency, timeout: timeout, environment: environment, policy: policy) {
+            progress?.advance(meetsPolicy: $0.meetsPolicy)
+        }
+        progress?.finish()
+        Console.current.output(json ? AuditRow.json(rows, policy: policy) : AuditRow.table(rows, policy: policy))
+        if !rows.allSatisfy(\.meetsPolicy) { throw ExitCode(1) }
+    }
+
+    /// The targets, in the order given: arguments, then the file's lines, then (with --all) every service entry.
+    func targetList(environment: [String: String]) throws -> [String] {
+        var list = targets
+        if let file {
+            guard let text = LocalFiles.onDisk(environment: environment).contents(file) else {
+                throw PGSecureCommand.CommandFailure(line: "--file: cannot read \(file)")
+            }
+            list += ServiceFileEdit.byteLines(text).map { String(ServiceFileEdit.trimmed($0)) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        }
+        if all {
+            list += ServiceListing.all(environment: environment, files: .onDisk(environment: environment), knownKeywords: LibPQ.knownKeywords)
+                .filter { !$0.isShadowed }.map(\.name)
+        }
+        return list
+    }
+
+    /// A service name, or a connection string, through the one pipeline; the settings as saved (weak modes kept,
+    /// so the audit sees them), the password from the environment or the password file only.
+    static func settings(for target: String, environment: [String: String]) throws(InputError) -> ConnectionSettings {
+        let isString = target.contains("=") || target.contains("://")
+        let quoted = "'" + target.replacing("\\", with: "\\\\").replacing("'", with: "\\'") + "'"
+        let request = ConnectionRequest(connectionString: isString ? target : "service=" + quoted, sslmodeIsExplicit: true, keepsSecrets: true)
+        let resolved: Resolution
+        do {
+            resolved = try ConnectionResolver.resolve(request, in: .libpq(environment: environment))
+        } catch {
+            throw InputError(field: "target \(target)", problem: error.problem, fix: error.fix)
+        }
+        if resolved.sources["password"] == .connectionString {
+            throw InputError(
+                field: "target \(target)", problem: "holds a password, which the command line shows to every user",
+                fix: "put it in ~/.pgpass (pgsecure save does) or PGPASSWORD")
+        }
+        return resolved.settingsToTest
+    }
+
+    /// Tests every target with at most `concurrency` at a time; rows come back in the targets' order.
+    static func test(
+        _ targets: [(String, ConnectionSettings)], concurrency: Int, timeout: Double, environment: [String: String],
+        policy: AuditPolicy, onRow: @escaping @Sendable (AuditRow) -> Void
+    ) async -> [AuditRow] {
+        await withTaskGroup(of: (Int, AuditRow).self) { group in
+            var rows = [AuditRow?](repeating: nil, count: targets.count)
+            var next = 0
+            func startNext() {
+                guard next < targets.count else { return }
+                let (index, (name, settings)) = (next, targets[next])
+                next += 1
+                group.addTask {
+                    let report = await ConnectionTester.test(settings, timeout: timeout, environment: environment)
+                    return (index, AuditRow(target: name, report: report, policy: policy))
+                }
+            }
+            for _ in 0..<min(concurrency, targets.count) { startNext() }
+            for await (index, row) in group {
+                rows[index] = row
+                onRow(row)
+                startNext()
+            }
+            return rows.compactMap { $0 }
+        }
+    }
+}
+
+/// "audit: 12/50 done, 2 short" on a terminal's stderr, redrawn in place.
+final class ProgressLine: Sendable {
+    private let total: Int
+    private let counts = Mutex<(done: Int, short: Int)>((0, 0))
+
+    init(total: Int) { self.total = total }
+
+    func advance(meetsPolicy: Bool) {
+        let (done, short) = counts.withLock { counts in
+            counts.done += 1
+            counts.short += meetsPolicy ? 0 : 1
+            return counts
+        }
+        draw("\r\u{1B}[2Kaudit: \(done)/\(total) done, \(short) short")
+    }
+
+    func finish() { draw("\r\u{1B}[2K") }
+
+    private func draw(_ text: String) {
+        var bytes = Array(text.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}
+
+extension Resolution {
+    /// The settings for a real connection: the password file pgsecure found is the one libpq must read, whatever
+    /// HOME libpq itself would see.
+    var settingsToTest: ConnectionSettings {
+        var settings = self.settings
+        if case .passwordFile(let path, _) = sources["password"], settings.otherOptions["passfile"] == nil {
+            settings.otherOptions.append(LibpqOption("passfile", path))
+        }
+        return settings
+    }
+}

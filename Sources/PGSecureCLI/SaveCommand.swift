@@ -1,0 +1,67 @@
+import ArgumentParser
+import PGSecureLibPQ
+import PGSecureModel
+import PGSecureWizard
+import PGSecureWizardRuntime
+
+struct SaveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "save", abstract: "Test a connection, then keep it the libpq way: a pg_service.conf entry and a ~/.pgpass line.",
+        discussion: """
+            Writes the [NAME] section of the service file libpq reads (PGSERVICEFILE, else ~/.pg_service.conf) with the \
+            verified settings, and the password (if one was given) into libpq's password file (PGPASSFILE, else \
+            ~/.pgpass), never into the service file. Every other byte of both files is kept; each is replaced \
+            atomically, keeps its mode, and is created 0600. An entry holding other values is replaced only with \
+            --force (the change is shown first). Afterwards: psql service=NAME, psycopg2.connect(service="NAME"), \
+            PGSERVICE=NAME, pgsecure test service=NAME. Exit 0 saved (or already saved), 1 not saved, 2 bad input.
+            """)
+    @Argument(help: ArgumentHelp("The service name: psql service=NAME.", valueName: "name")) var name: String
+    @OptionGroup var connection: ConnectionOptions
+    @Flag(help: "Replace an entry (or password) that holds other values.") var force = false
+    @Flag(help: "Save without connecting first (default: save only a connection that works).") var skipTest = false
+    @Option(help: ArgumentHelp("Give up the test after this many seconds (default 10).", valueName: "seconds"))
+    var timeout: Double = ConnectionTester.defaultTimeout
+
+    func run() async throws {
+        let resolved = try connection.resolve(keepsSecrets: true)
+        connection.announce(resolved)
+        let environment = Console.current.environment
+        let files = LocalFiles.onDisk(environment: environment)
+        let plan = try ServicePlan(name: name, settings: resolved.settings, environment: environment, files: files)
+
+        if !skipTest {
+            let report = await ConnectionTester.test(resolved.settingsToTest, timeout: timeout, environment: environment)
+            guard report.connected else {
+                Console.current.error("pgsecure: not saved: the connection failed (\(report.diagnosis.code.rawValue)): \(TerminalText.escaped(report.diagnosis.summary))")
+                throw ExitCode(1)
+            }
+            if report.verdict != .verifiedFull && report.verdict != .localSocket {
+                Console.current.error("pgsecure: warning: saving a connection that is \(report.verdict.rawValue): \(report.verdict.explanation)")
+            }
+        }
+        try plan.write(force: force)
+    }
+}
+
+extension ServicePlan {
+    /// Shows the change, refuses to replace other values without `force`, then writes the password file and the
+    /// service file, each atomically.
+    func write(force: Bool) throws {
+        let console = Console.current
+        for line in changeDescription.split(separator: "\n") { console.error("pgsecure: " + TerminalText.escaped(String(line))) }
+        if replacesOtherValues && !force {
+            console.error("pgsecure: not saved: service \(TerminalText.escaped(name)) holds other values (shown above); pass --force to replace them")
+            throw ExitCode(1)
+        }
+        switch ServiceSaver.save(self) {
+        case .saved(_, let servicePath, let passwordPath):
+            if let passwordPath { console.output("saved the password in \(passwordPath) (mode 600)\n") }
+            console.output("saved service \(name) in \(servicePath)\n")
+        case .unchanged(_, let path):
+            console.output("service \(name) in \(path) already holds these settings\n")
+        case .failed(let message):
+            throw PGSecureCommand.CommandFailure(line: message)
+        }
+        console.output("connect with: psql service=\(name)   or   PGSERVICE=\(name)   or   pgsecure test service=\(name)\n")
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import PGSecureCLI
+import TestSupport
+import Testing
+
+/// `save` refusals (nothing written) and `services`, in-process; the real connections are in EndToEndTests.
+@Suite("save and services, in-process")
+struct SaveCommandTests {
+    @Test(arguments: [
+        (["save", "a]b", "--host", "db.example.com"], "\"]\""),
+        (["save", "ok", "host=db.example.com application_name='trailing '"], "white space"),
+        (["save", "ok", "host=db.example.com application_name='two\nlines'"], "line break"),
+    ])
+    func valuesAServiceFileCannotCarryAreRefused(arguments: [String], reason: String) async throws {
+        let home = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let result = await pgsecure(arguments + ["--skip-test"], environment: ["HOME": home.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(reason), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).isEmpty, "nothing written")
+    }
+
+    @Test func anIAMTokenIsNotSavedAsAPassword() async throws {
+        let home = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let token = "db.example.com:5432/?Action=connect&DBUser=app&X-Amz-Date=20260101T000000Z&X-Amz-Signature=0123abcd"
+        let result = await pgsecure(
+            ["save", "rds", "--host", "db.example.com", "--user", "app", "--password-stdin", "--skip-test"],
+            input: token + "\n", environment: ["HOME": home.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("AWS RDS IAM authentication token") && result.stderr.contains("PGPASSWORD"), "\(result.stderr)")
+        #expect(!result.stderr.contains("0123abcd"), "the token is never repeated")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).isEmpty)
+    }
+
+    @Test func servicesListsEntriesWithTheirStrength() async throws {
+        let home = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let file = home.appendingPathComponent("services.conf").path
+        try "# mine\n[prod]\nhost=db\nsslmode=verify-full\n[old]\nhost=legacy\nsslmode=require\n[broken]\nhost = x\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let environment = ["HOME": home.path, "PGSERVICEFILE": file, "PGSYSCONFDIR": home.path + "/none"]
+        let table = await pgsecure(["services"], environment: environment)
+        #expect(table.status == 0)
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(lines[1].hasPrefix("prod ") && lines[1].contains("verify-full") && lines[1].contains("SECURE"), "\(table.stdout)")
+        #expect(lines[2].hasPrefix("old ") && lines[2].contains("require"), "\(table.stdout)")
+        #expect(lines[3].hasPrefix("broken ") && lines[3].contains("ERROR: syntax error"), "\(table.stdout)")
+        let json = await pgsecure(["services", "--json"], environment: environment)
+        let entries = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+        #expect(entries?.map { $0["name"] as? String } == ["prod", "old", "broken"])
+        #expect(entries?.first?["rating"] as? String == "secure")
+    }
+}

@@ -1,0 +1,78 @@
+import PGSecureModel
+import Testing
+import TestSupport
+@testable import PGSecureWizard
+
+/// The outputs step's "Save as service…" (v): a name, the change shown for confirmation when the entry holds other
+/// values, then one `.saveService` effect carrying the checked plan.
+@Suite("Wizard: save as service")
+struct SaveServiceWizardTests {
+    static let home = "/home/alex"
+
+    /// A machine whose home holds these files (path → text), as the wizard's start-up snapshot would.
+    static func files(_ texts: [String: String]) -> LocalFiles {
+        LocalFiles(
+            home: home, currentDirectory: home, userName: "alex", systemConfigurationDirectory: "/etc/postgresql-common",
+            facts: { texts[$0] == nil ? nil : LocalFiles.Facts(isRegularFile: true, mode: 0o600) }, contents: { texts[$0] })
+    }
+
+    func atOutputs(files: LocalFiles) -> WizardState {
+        var context = makeContext()
+        context.files = files
+        var state = WizardState(context: context)
+        drive(&state, [
+            .key(.enter), .text("db.example.com"), .key(.tab), .text("5432"), .key(.enter),
+            .text("alex"), .key(.tab), .text(secret), .key(.enter), .text("app"), .key(.enter), .key(.enter),
+            .text(labRoot), .key(.enter),
+        ])
+        state = Wizard.update(state, .testFinished(id: state.lastTestID, verifiedReport())).0
+        drive(&state, [.key(.enter)])
+        return state
+    }
+
+    @Test func aNewEntryIsSavedWithThePasswordInPgpass() throws {
+        var state = atOutputs(files: Self.files(["\(Self.home)/.pg_service.conf": "# mine\n[other]\nhost=x\n"]))
+        drive(&state, [.key(.character("v"))])
+        #expect(Wizard.render(state, standard).text.contains("Save as service:"))
+        let effects = drive(&state, [.text("prod"), .key(.enter)])
+        guard case .saveService(let plan)? = effects.first else {
+            Issue.record("no save: \(effects)")
+            return
+        }
+        #expect(plan.service.text.hasPrefix("# mine\n[other]\nhost=x\n\n[prod]\nhost=db.example.com\nport=5432\nuser=alex\ndbname=app\nsslmode=verify-full\n"))
+        #expect(!plan.service.text.contains(secret))
+        #expect(plan.password?.text == "db.example.com:5432:app:alex:\(secret)\n")
+        #expect(plan.passwordPath == "\(Self.home)/.pgpass")
+        state = Wizard.update(state, .serviceSaved(.saved(name: "prod", servicePath: plan.servicePath, passwordPath: plan.passwordPath))).0
+        #expect(state.filePrompt == nil)
+        #expect(Wizard.render(state, Size(width: 160, height: 40)).joinedText.contains("✓ Saved service prod in /home/alex/.pg_service.conf"))
+    }
+
+    @Test func otherValuesAreShownAndConfirmedFirst() {
+        var state = atOutputs(files: Self.files(["\(Self.home)/.pg_service.conf": "[prod]\nhost=old.example.com\n"]))
+        let asked = drive(&state, [.key(.character("v")), .text("prod"), .key(.enter)])
+        #expect(asked.isEmpty, "nothing written before the person agrees")
+        guard case .confirmService = state.filePrompt else {
+            Issue.record("no confirmation: \(String(describing: state.filePrompt))")
+            return
+        }
+        let screen = Wizard.render(state, Size(width: 120, height: 40)).joinedText
+        #expect(screen.contains("- host=old.example.com") && screen.contains("+ host=db.example.com"))
+        #expect(screen.contains("Replace them? y/n"))
+        let declined = drive(&state, [.key(.character("n"))])
+        #expect(declined.isEmpty && state.filePrompt == .serviceName(TextInput("prod")))
+        let agreed = drive(&state, [.key(.enter), .key(.character("y"))])
+        guard case .saveService(let plan)? = agreed.first else {
+            Issue.record("no save after y: \(agreed)")
+            return
+        }
+        #expect(plan.service.text.hasPrefix("[prod]\nhost=db.example.com\n"))
+    }
+
+    @Test func aNameTheFileCannotHoldIsRefusedOnScreen() {
+        var state = atOutputs(files: Self.files([:]))
+        let effects = drive(&state, [.key(.character("v")), .text("a]b"), .key(.enter)])
+        #expect(effects.isEmpty)
+        #expect(Wizard.render(state, Size(width: 160, height: 40)).joinedText.contains("ends a section name"))
+    }
+}
