@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PGSecureResources
+import Synchronization
 
 /// A managed PostgreSQL service, as Resources/providers.json describes it (sourced in PROVIDERS.md): how to recognise
 /// its host names, which root signs its servers' certificates and where to get it, and whether verify-full can work.
@@ -64,12 +65,12 @@ public struct Provider: Codable, Sendable, Hashable {
     public static func recognize(certificateCommonName commonName: String?, san: [String]) -> Provider? {
         guard let commonName, san.isEmpty else { return nil }
         return all.first { provider in
-            provider.leafCommonNames.map { (try? Regex($0).wholeMatch(in: commonName)) != nil } ?? false
+            provider.leafCommonNames.map { CompiledPattern.matches($0, commonName) } ?? false
         }
     }
 
     func matches(_ host: String) -> Bool {
-        hosts.contains { pattern in (try? Regex(pattern).wholeMatch(in: host)) != nil }
+        hosts.contains { CompiledPattern.matches($0, host) }
     }
 
     /// A root file must be fetched from the provider: the system bundle does not hold its root.
@@ -96,7 +97,7 @@ public struct Provider: Codable, Sendable, Hashable {
     public func documentsRoot(commonName: String?) -> Bool? {
         guard let pattern = root.namePattern else { return nil }
         guard let commonName else { return false }
-        return (try? Regex(pattern).wholeMatch(in: commonName)) != nil
+        return CompiledPattern.matches(pattern, commonName)
     }
 
     /// Whether a certificate with this SHA-256 fingerprint is the documented root (nil: no fingerprint known).
@@ -130,5 +131,21 @@ extension Provider.Fact {
         case .probably: "probably in the system bundle, though no source says so"
         case .unknown: "undocumented"
         }
+    }
+}
+
+/// The catalogue's patterns, each compiled once: compiling a Regex costs far more than matching it, and every command
+/// (and every wizard frame) recognises the host.
+enum CompiledPattern {
+    private static let cache = Mutex<[String: Regex<AnyRegexOutput>]>([:])
+
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        let regex = cache.withLock { cache in
+            if let compiled = cache[pattern] { return Optional(compiled) }
+            let compiled = try? Regex(pattern)
+            cache[pattern] = compiled
+            return compiled
+        }
+        return (try? regex?.wholeMatch(in: text)) != nil
     }
 }
