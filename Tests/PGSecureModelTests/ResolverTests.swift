@@ -127,3 +127,30 @@ struct PasteLintTests {
         #expect(PasteLint.connectionString("  host=h\n") == PasteLint.Result(text: "host=h", notices: [.trimmed(field: "connection string")]))
     }
 }
+
+@Suite("Provider patterns: the literal suffix that rules hosts out before a Regex")
+struct ProviderPatternSuffixTests {
+    @Test(arguments: [
+        ("^ep-[a-z0-9-]+\\.(c-[0-9]+\\.)?[a-z0-9-]+\\.(aws|azure)\\.neon\\.tech$", ".neon.tech"),
+        ("^[a-z0-9.-]+\\.global\\.sql-psa\\.goog\\.?$", ".global.sql-psa.goog"),
+        ("^ec2-[0-9]+-[0-9]+-[0-9]+-[0-9]+\\.compute-1\\.amazonaws\\.com$", ".compute-1.amazonaws.com"),
+        ("^[a-z0-9-]+\\.postgres\\.database\\.(azure\\.com|chinacloudapi\\.cn|usgovcloudapi\\.net)$", nil),
+        ("^x\\d$", nil),
+    ])
+    func literalSuffix(pattern: String, suffix: String?) {
+        #expect(CompiledPattern.literalSuffix(of: pattern) == suffix)
+    }
+
+    /// Every catalogue pattern's suffix agrees with the pattern itself: a host the Regex matches ends with it.
+    @Test func everyDocumentedHostStillMatches() {
+        for provider in Provider.all {
+            for pattern in provider.hosts {
+                if let suffix = CompiledPattern.literalSuffix(of: pattern) { #expect(!suffix.isEmpty, "\(pattern)") }
+            }
+        }
+        #expect(Provider.recognize("ep-cool-darkness-123456.us-east-2.aws.neon.tech")?.id == "neon")
+        #expect(Provider.recognize("db.abcdefghijklmnopqrst.supabase.co")?.id == "supabase")
+        #expect(Provider.recognize("x.global.sql-psa.goog.")?.id == "cloudsql")
+        #expect(Provider.recognize("db.example.com") == nil)
+    }
+}

@@ -70,7 +70,10 @@ public struct Provider: Codable, Sendable, Hashable {
     }
 
     func matches(_ host: String) -> Bool {
-        hosts.contains { CompiledPattern.matches($0, host) }
+        // The literal domain a pattern ends with rules most hosts out before a Regex is compiled (the costly part).
+        hosts.contains { pattern in
+            CompiledPattern.literalSuffix(of: pattern).map(host.hasSuffix) != false && CompiledPattern.matches(pattern, host)
+        }
     }
 
     /// A root file must be fetched from the provider: the system bundle does not hold its root.
@@ -138,6 +141,28 @@ extension Provider.Fact {
 /// (and every wizard frame) recognises the host.
 enum CompiledPattern {
     private static let cache = Mutex<[String: Regex<AnyRegexOutput>]>([:])
+
+    /// The literal text an anchored pattern must end with (`…\\.neon\\.tech$` → ".neon.tech"); nil when it ends in
+    /// anything else (a group, a class), so only the Regex can tell.
+    static func literalSuffix(of pattern: String) -> String? {
+        var body = Substring(pattern)
+        if body.hasSuffix("$") { body = body.dropLast() }
+        if body.hasSuffix("\\.?") { body = body.dropLast(3) }  // an optional trailing dot
+        var suffix = ""
+        while let last = body.last {
+            let rest = body.dropLast()
+            if last == ".", rest.last == "\\" {
+                suffix = "." + suffix
+                body = rest.dropLast()
+            } else if (last.isASCII && (last.isLetter || last.isNumber)) || last == "-", rest.last != "\\" {
+                suffix = String(last) + suffix
+                body = rest
+            } else {
+                break
+            }
+        }
+        return suffix.isEmpty ? nil : suffix
+    }
 
     static func matches(_ pattern: String, _ text: String) -> Bool {
         let regex = cache.withLock { cache in
