@@ -32,12 +32,10 @@ enum BadInputJSON {
     static func render(_ line: String, forTest: Bool) -> String {
         let code = line.hasPrefix("sslrootcert:") ? "root-cert-missing" : "bad-input"
         let parts = line.split(separator: " — ", maxSplits: 1).map(String.init)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data: Data? =
+        let text =
             forTest
-            ? try? encoder.encode(TestShape(diagnosis: .init(code: code, summary: parts[0], fix: parts.count > 1 ? parts[1] : "")))
-            : try? encoder.encode(ErrorShape(error: .init(code: code, message: line)))
-        return data.map { String(decoding: $0, as: UTF8.self) + "\n" } ?? ""
+            ? try? JSONText.of(TestShape(diagnosis: .init(code: code, summary: parts[0], fix: parts.count > 1 ? parts[1] : "")))
+            : try? JSONText.of(ErrorShape(error: .init(code: code, message: line)))
+        return text ?? ""
     }
 }

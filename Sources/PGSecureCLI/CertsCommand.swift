@@ -60,10 +60,7 @@ struct CertsCommand: ParsableCommand {
 
     static func print<Value: Encodable>(_ value: Value, json: Bool, text: (Value) -> String) throws {
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            Console.current.output(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
+            Console.current.output(try JSONText.of(value))
         } else {
             Console.current.output(text(value))
         }

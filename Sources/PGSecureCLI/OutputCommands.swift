@@ -82,13 +82,10 @@ struct SnippetCommand: ParsableCommand {
     func run() throws {
         guard let client, !list else {
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                encoder.keyEncodingStrategy = .convertToSnakeCase
                 let listing = SnippetClient.allCases.map {
                     ClientListing(name: $0.rawValue, title: $0.title, summary: $0.summary, capabilities: $0.capabilities)
                 }
-                Console.current.output(String(decoding: try encoder.encode(listing), as: UTF8.self) + "\n")
+                Console.current.output(try JSONText.of(listing))
                 return
             }
             let width = SnippetClient.allCases.map(\.rawValue.count).max()!

@@ -18,10 +18,7 @@ struct ServicesCommand: ParsableCommand {
         let listings = ServiceListing.all(
             environment: environment, files: .onDisk(environment: environment), knownKeywords: LibPQ.knownKeywords)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            Console.current.output(String(decoding: try encoder.encode(listings), as: UTF8.self) + "\n")
+            Console.current.output(try JSONText.of(listings))
         } else {
             Console.current.output(Self.table(listings))
         }
