@@ -1,5 +1,6 @@
 #include "resize_wake.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@ static struct sigaction curses_action;
 static volatile sig_atomic_t wake = -1;
 
 static void handle_resize(int number) {
+    int saved_errno = errno;  /* the interrupted code's errno must survive the write below */
     if (!(curses_action.sa_flags & SA_SIGINFO) && curses_action.sa_handler != SIG_DFL &&
         curses_action.sa_handler != SIG_IGN) {
         curses_action.sa_handler(number);
@@ -16,6 +18,7 @@ static void handle_resize(int number) {
         char byte = 1;
         (void) !write(wake, &byte, 1);
     }
+    errno = saved_errno;
 }
 
 void pgs_install_resize_wake(int wake_descriptor) {

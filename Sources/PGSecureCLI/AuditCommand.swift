@@ -75,17 +75,20 @@ struct AuditCommand: AsyncParsableCommand {
     /// so the audit sees them), the password from the environment or the password file only.
     static func settings(for target: String, environment: [String: String]) throws(InputError) -> ConnectionSettings {
         let isString = target.contains("=") || target.contains("://")
-        let quoted = "'" + target.replacing("\\", with: "\\\\").replacing("'", with: "\\'") + "'"
-        let request = ConnectionRequest(connectionString: isString ? target : "service=" + quoted, sslmodeIsExplicit: true, keepsSecrets: true)
+        let request = ConnectionRequest(
+            connectionString: isString ? target : "service=" + Quoting.conninfoValue(target), sslmodeIsExplicit: true,
+            keepsSecrets: true)
+        // A target from --file is not in argv, so the error path's own redaction cannot see it: mask it here.
+        let shown = SecretRedaction.redact(target, arguments: [target])
         let resolved: Resolution
         do {
             resolved = try ConnectionResolver.resolve(request, in: .libpq(environment: environment))
         } catch {
-            throw InputError(field: "target \(target)", problem: error.problem, fix: error.fix)
+            throw InputError(field: "target \(shown)", problem: error.problem, fix: error.fix)
         }
-        if resolved.sources["password"] == .connectionString {
+        if resolved.sources["password"] == .connectionString || resolved.sources["sslpassword"] == .connectionString {
             throw InputError(
-                field: "target \(target)", problem: "holds a password, which the command line shows to every user",
+                field: "target \(shown)", problem: "holds a password, which the command line shows to every user",
                 fix: "put it in ~/.pgpass (pgsecure save does) or PGPASSWORD")
         }
         return resolved.settingsToTest

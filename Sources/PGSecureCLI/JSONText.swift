@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import PGSecureModel
 
 /// Every command's `--json`: one shape of output (pretty, keys sorted so the order is stable, snake_case keys).
 enum JSONText {
@@ -10,6 +11,7 @@ enum JSONText {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+        // Exact values, with what a terminal would act on (C1, bidi) spelled \uXXXX, as the report's JSON does.
+        return TerminalText.escapingInvisibleInJSON(String(decoding: try encoder.encode(value), as: UTF8.self)) + "\n"
     }
 }

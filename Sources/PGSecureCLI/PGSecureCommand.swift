@@ -64,7 +64,7 @@ public struct PGSecureCommand: AsyncParsableCommand {
         let redacted = SecretRedaction.redact(line, arguments: arguments)
         Console.current.error("pgsecure: " + redacted)
         // A script that asked for JSON gets JSON, even for bad input.
-        if arguments.contains("--json") { Console.current.output(BadInputJSON.render(redacted, forTest: arguments.contains("test"))) }
+        if arguments.contains("--json") { Console.current.output(BadInputJSON.render(redacted, forTest: arguments.first == "test")) }
         return 2
     }
 }

@@ -55,10 +55,11 @@ extension ServicePlan {
         }
         switch ServiceSaver.save(self) {
         case .saved(_, let servicePath, let passwordPath):
-            if let passwordPath { console.output("saved the password in \(passwordPath) (mode 600)\n") }
-            console.output("saved service \(name) in \(servicePath)\n")
+            // Paths come from PGSERVICEFILE, PGPASSFILE or a service's passfile: nothing in them may drive the terminal.
+            if let passwordPath { console.output("saved the password in \(TerminalText.escaped(passwordPath)) (mode 600)\n") }
+            console.output("saved service \(TerminalText.escaped(name)) in \(TerminalText.escaped(servicePath))\n")
         case .unchanged(_, let path):
-            console.output("service \(name) in \(path) already holds these settings\n")
+            console.output("service \(TerminalText.escaped(name)) in \(TerminalText.escaped(path)) already holds these settings\n")
         case .failed(let message):
             throw PGSecureCommand.CommandFailure(line: message)
         }

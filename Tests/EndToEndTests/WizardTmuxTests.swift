@@ -73,7 +73,7 @@ struct WizardTmuxTests {
         session.keys("Enter")
         // No password was given: the review asks for it and tests again.
         try session.waitFor("the server asks for one", timeout: 20)
-        session.type(lab.password)
+        session.typeSecret(lab.password)
         session.keys("Enter")
         try session.waitFor("verified-full", timeout: 20)
         session.keys("Enter")
@@ -134,7 +134,7 @@ struct WizardTmuxTests {
         let session = try WizardSession(command: [wizardBinary], extraEnvironment: disabled ? ["NO_COLOR=1"] : [])
         defer { session.close() }
         try session.waitFor("Paste a connection string")
-        let styled = session.tmuxOutput(["capture-pane", "-p", "-e", "-t", session.target])
+        let styled = try session.settledCapture(["-e"])
         #expect(WizardSession.usesForegroundColour(styled) == !disabled)
         #expect(WizardSession.usesReverseVideo(styled), "no SGR 7 (reverse) in: \(styled)")
         session.keys("C-c")
@@ -267,6 +267,26 @@ final class WizardSession {
     func keys(_ names: String...) { tmux(["send-keys", "-t", target] + names) }
 
     func type(_ text: String) { tmux(["send-keys", "-t", target, "-l", text]) }
+
+    /// Types a secret without putting it in tmux's argv: loaded into a paste buffer from stdin, pasted, deleted.
+    func typeSecret(_ text: String) {
+        _ = try? run(
+            "/usr/bin/tmux", ["-L", socket, "load-buffer", "-b", "secret", "-"], input: text, environment: Self.tmuxEnvironment)
+        tmux(["paste-buffer", "-d", "-b", "secret", "-t", target])
+    }
+
+    /// `capture-pane -p` with more flags (`-e` for the escape sequences), once two captures in a row agree.
+    func settledCapture(_ flags: [String], timeout: Double = 10) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var previous = ""
+        while Date() < deadline {
+            let screen = tmuxOutput(["capture-pane", "-p"] + flags + ["-t", target])
+            if screen == previous, !screen.isEmpty { return screen }
+            previous = screen
+            usleep(20_000)  // poll interval
+        }
+        throw WizardSessionError(description: "the screen did not settle within \(timeout) s")
+    }
 
     func capture() -> String {
         let screen = tmuxOutput(["capture-pane", "-p", "-t", target])

@@ -154,3 +154,13 @@ struct ProviderPatternSuffixTests {
         #expect(Provider.recognize("db.example.com") == nil)
     }
 }
+
+@Suite("A service change shown to a person never shows a secret")
+struct ServiceDiffMaskingTests {
+    @Test func secretValuesAreMaskedInTheDiff() {
+        let change = ServiceFileEdit.Change(
+            text: "", previous: [LibpqOption("password", "hunter2")], removedLines: ["password=hunter2", "host=a"],
+            addedLines: ["host=b", "sslpassword=kp"])
+        #expect(change.diff(name: "prod") == "[prod]\n- password=…\n- host=a\n+ host=b\n+ sslpassword=…\n")
+    }
+}

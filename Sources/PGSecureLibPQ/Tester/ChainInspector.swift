@@ -94,7 +94,7 @@ enum ChainInspector {
                 hostMatches: hostMatches)
         }
         // libpq (initialize_SSL): CRLs only with a root file, and the whole chain checked once any loaded.
-        let crlChecked = !revocation.isEmpty && X509_STORE_load_locations(store, revocation.file, revocation.directory) == 1
+        let crlChecked = rootFile != systemRootCertificate && !revocation.isEmpty && X509_STORE_load_locations(store, revocation.file, revocation.directory) == 1
         if crlChecked { X509_STORE_set_flags(store, UInt(X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL)) }
         X509_STORE_CTX_init(context, store, leaf, chain)
         let verified = X509_verify_cert(context) == 1

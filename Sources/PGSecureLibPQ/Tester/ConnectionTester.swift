@@ -184,7 +184,8 @@ struct ConnectionPlan {
         // and its key (read in every mode but disable). Passing them explicitly keeps the report exact.
         func nonEmpty(_ keyword: String) -> String? { options[keyword].flatMap { $0.isEmpty ? nil : $0 } }
         if mode != .disable, let home {
-            if options["sslrootcert"] != nil, nonEmpty("sslcrl") == nil, nonEmpty("sslcrldir") == nil,
+            // Not with `system`: libpq loads CRLs only in its root-file branch.
+            if let root = options["sslrootcert"], root != systemRootCertificate, nonEmpty("sslcrl") == nil, nonEmpty("sslcrldir") == nil,
                 access(home + "root.crl", F_OK) == 0
             {
                 options.set("sslcrl", home + "root.crl")

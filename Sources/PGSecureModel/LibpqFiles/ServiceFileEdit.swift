@@ -16,9 +16,16 @@ public enum ServiceFileEdit {
         /// An existing entry with other values would be replaced: asks for --force or a confirmation.
         public var replacesOtherValues: Bool { previous != nil && !isUnchanged }
 
-        /// The change as diff lines (`-` removed, `+` added), under a `[name]` header.
+        /// The change as diff lines (`-` removed, `+` added), under a `[name]` header, for a person: the value of a
+        /// secret keyword an old entry may hold (password=…) is masked.
         public func diff(name: String) -> String {
-            (["[\(name)]"] + removedLines.map { "- " + $0 } + addedLines.map { "+ " + $0 }).joined(separator: "\n") + "\n"
+            let shown = { (line: String) in
+                let keyword = line.prefix { $0 != "=" }
+                return ConnectionSettings.secretKeywords.contains(String(keyword)) && keyword.count < line.count
+                    ? keyword + "=…" : line
+            }
+            return (["[\(name)]"] + removedLines.map { "- " + shown($0) } + addedLines.map { "+ " + shown($0) })
+                .joined(separator: "\n") + "\n"
         }
     }
 

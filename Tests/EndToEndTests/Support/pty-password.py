@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Runs pgsecure on a pseudo-terminal, types a password at its prompt, and reports what the terminal showed.
 
-usage: pty-password.py MODE PASSWORD PGSECURE ARGS...
-  MODE enter: type PASSWORD and Enter; term: send SIGTERM while the prompt waits.
-Prints JSON: {"status": exit status or -signal, "screen": everything the terminal showed, "echo": ECHO after exit}.
+usage: PTY_PASSWORD=… pty-password.py MODE PGSECURE ARGS...   (the password in the environment, never in argv)
+  MODE enter: type the password and Enter; term: send SIGTERM while the prompt waits.
+Prints JSON: {"status": exit status or -signal, "screen": everything the terminal showed, "prompted": the prompt
+appeared, "echo_during_prompt", "echo": ECHO after exit}.
 """
 import json, os, pty, select, signal, sys, termios, time
 
-mode, password, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+mode, argv = sys.argv[1], sys.argv[2:]
+password = os.environ.pop("PTY_PASSWORD")
 pid, master = pty.fork()
 if pid == 0:
     os.execv(argv[0], argv)
@@ -28,6 +30,7 @@ def read_until(predicate, seconds=10):
             screen += chunk
 
 read_until(lambda s: b"Password: " in s)
+prompted = b"Password: " in screen
 # The prompt is up; echo must be off before anything is typed.
 prompt_echo = bool(termios.tcgetattr(master)[3] & termios.ECHO)
 if mode == "enter":
@@ -48,4 +51,5 @@ while True:
 read_until(lambda s: False, seconds=0.2)  # drain what is left, if anything
 echo_after = bool(termios.tcgetattr(master)[3] & termios.ECHO)
 code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -os.WTERMSIG(status)
-print(json.dumps({"status": code, "screen": screen.decode("utf-8", "replace"), "echo_during_prompt": prompt_echo, "echo": echo_after}))
+print(json.dumps({"status": code, "screen": screen.decode("utf-8", "replace"), "prompted": prompted,
+                  "echo_during_prompt": prompt_echo, "echo": echo_after}))
