@@ -71,7 +71,7 @@ let package = Package(
             ]
         ),
         // `@main`: the process's standard streams and the terminal, handed to the commands.
-        .executableTarget(name: "pgsecure", dependencies: ["PGSecureCLI", "PGSecureTerminal", "PGSecureWizardRuntime"]),
+        .executableTarget(name: "pgsecure", dependencies: ["PGSecureCLI", "PGSecureLibPQ", "PGSecureTerminal", "PGSecureWizardRuntime"]),
 
         // Shared by the test targets: hostile-value generators, the TLS lab's description.
         .target(

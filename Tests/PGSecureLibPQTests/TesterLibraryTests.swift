@@ -23,6 +23,25 @@ import PGSecureModel
         #expect(report.chainCheck?.verifiedPath.count == 3)
     }
 
+    /// The chain is checked while the server authenticates (overlapping it); that check must be the one a check after
+    /// connecting would give, and it must not speak for another host, port or certificate libpq moved on to.
+    @Test func theChainCheckMadeDuringAuthenticationIsTheOneForTheServerThatAnswered() throws {
+        let lab = try TLSLab.load()
+        let report = ConnectionTester.test(settings(lab, port: lab.port("good")), timeout: 10, environment: [:])
+        let afterwards = ChainInspector.probe(
+            address: "localhost", port: lab.port("good"), serverName: "localhost", rootFile: lab.rootCertificate,
+            revocation: RevocationFiles(), timeout: 5, now: report.now)
+        #expect(report.chainCheck != nil)
+        #expect(report.chainCheck == afterwards)
+
+        let early = EarlyChainCheck(host: "localhost", port: "5432", check: afterwards)
+        let leaf = afterwards?.presented.first?.sha256
+        #expect(early.applies(toHost: "localhost", port: "5432", leafSHA256: leaf))
+        #expect(!early.applies(toHost: "127.0.0.1", port: "5432", leafSHA256: leaf))
+        #expect(!early.applies(toHost: "localhost", port: "5433", leafSHA256: leaf))
+        #expect(!early.applies(toHost: "localhost", port: "5432", leafSHA256: "00:11"))
+    }
+
     @Test func cancellingTheTaskStopsAHangingConnectAtOnce() async throws {
         // A silent server of the test's own: once it has read libpq's SSLRequest, libpq is waiting for an answer
         // that never comes, so the cancel below hits a connect that really hangs (no guessed sleep).

@@ -1,4 +1,5 @@
 import PGSecureLibPQ
+import TestSupport
 import Testing
 @testable import PGSecureModel
 
@@ -128,30 +129,133 @@ struct PasteLintTests {
     }
 }
 
-@Suite("Provider patterns: the literal suffix that rules hosts out before a Regex")
-struct ProviderPatternSuffixTests {
+@Suite("Provider patterns: the literal text that rules hosts out before a Regex")
+struct ProviderPatternLiteralTests {
     @Test(arguments: [
         ("^ep-[a-z0-9-]+\\.(c-[0-9]+\\.)?[a-z0-9-]+\\.(aws|azure)\\.neon\\.tech$", ".neon.tech"),
         ("^[a-z0-9.-]+\\.global\\.sql-psa\\.goog\\.?$", ".global.sql-psa.goog"),
         ("^ec2-[0-9]+-[0-9]+-[0-9]+-[0-9]+\\.compute-1\\.amazonaws\\.com$", ".compute-1.amazonaws.com"),
-        ("^[a-z0-9-]+\\.postgres\\.database\\.(azure\\.com|chinacloudapi\\.cn|usgovcloudapi\\.net)$", nil),
-        ("^x\\d$", nil),
-    ])
-    func literalSuffix(pattern: String, suffix: String?) {
-        #expect(CompiledPattern.literalSuffix(of: pattern) == suffix)
+        ("^[a-z0-9-]+\\.postgres\\.database\\.(azure\\.com|chinacloudapi\\.cn|usgovcloudapi\\.net)$", ".postgres.database."),
+        ("^[a-f0-9-]+\\.([a-z0-9-]+\\.)?(aws|gcp|azure)\\.yugabyte\\.cloud$", ".yugabyte.cloud"),
+        ("^abc?d{2}x*$", "ab"),
+        ("^x\\d$", "x"),
+        ("^a|b$", nil),
+        ("^\\d+$", nil),
+    ] as [(String, String?)])
+    func requiredLiteral(pattern: String, literal: String?) {
+        #expect(CompiledPattern.requiredLiteral(of: pattern) == literal)
     }
 
-    /// Every catalogue pattern's suffix agrees with the pattern itself: a host the Regex matches ends with it.
-    @Test func everyDocumentedHostStillMatches() {
+    /// The literal is only a shortcut: for every catalogue pattern, hosts sampled from the pattern itself (so they
+    /// match) and their one-character mutations get the same answer with it as from the Regex alone.
+    @Test func theLiteralNeverChangesTheAnswer() throws {
+        var generator = Xoshiro(seed: (0x5EED, 0x1DEA, 0xC0DE, 0xF00D))
         for provider in Provider.all {
             for pattern in provider.hosts {
-                if let suffix = CompiledPattern.literalSuffix(of: pattern) { #expect(!suffix.isEmpty, "\(pattern)") }
+                let regex = try Regex(pattern)
+                let sampler = try #require(PatternSampler(pattern), "\(pattern)")
+                for _ in 0..<200 {
+                    let host = sampler.sample(&generator)
+                    #expect(try regex.wholeMatch(in: host) != nil, "the sampler made \(host) for \(pattern)")
+                    var mutated = Array(host)
+                    mutated[Int.random(in: 0..<mutated.count, using: &generator)] = "a.-0z".randomElement(using: &generator)!
+                    for candidate in [host, String(mutated)] {
+                        #expect(CompiledPattern.matches(pattern, candidate) == (try regex.wholeMatch(in: candidate) != nil),
+                                "\(candidate) against \(pattern)")
+                    }
+                }
             }
         }
         #expect(Provider.recognize("ep-cool-darkness-123456.us-east-2.aws.neon.tech")?.id == "neon")
         #expect(Provider.recognize("db.abcdefghijklmnopqrst.supabase.co")?.id == "supabase")
         #expect(Provider.recognize("x.global.sql-psa.goog.")?.id == "cloudsql")
         #expect(Provider.recognize("db.example.com") == nil)
+    }
+}
+
+/// Strings drawn from the small regex dialect the catalogue uses (anchors, literals, `\.`, classes with ranges,
+/// groups with `|`, and `?` `*` `+` `{n}`), so a property can be checked on hosts that really match.
+struct PatternSampler {
+    indirect enum Atom {
+        case characters([Character])
+        case group([[Item]])
+    }
+    struct Item {
+        let atom: Atom
+        let counts: ClosedRange<Int>
+    }
+    let items: [Item]
+
+    init?(_ pattern: String) {
+        var rest = Substring(pattern)
+        if rest.hasPrefix("^") { rest.removeFirst() }
+        if rest.hasSuffix("$") { rest.removeLast() }
+        guard let alternatives = Self.alternatives(&rest), rest.isEmpty, alternatives.count == 1 else { return nil }
+        items = alternatives[0]
+    }
+
+    func sample(_ generator: inout some RandomNumberGenerator) -> String { Self.sample(items, &generator) }
+
+    private static func sample(_ items: [Item], _ generator: inout some RandomNumberGenerator) -> String {
+        var text = ""
+        for item in items {
+            for _ in 0..<Int.random(in: item.counts, using: &generator) {
+                switch item.atom {
+                case .characters(let choices): text.append(choices.randomElement(using: &generator)!)
+                case .group(let alternatives): text += sample(alternatives.randomElement(using: &generator)!, &generator)
+                }
+            }
+        }
+        return text
+    }
+
+    private static func alternatives(_ text: inout Substring) -> [[Item]]? {
+        var result: [[Item]] = [[]]
+        while let next = text.first, next != ")" {
+            text.removeFirst()
+            let atom: Atom
+            switch next {
+            case "|":
+                result.append([])
+                continue
+            case "\\":
+                guard let escaped = text.popFirst() else { return nil }
+                atom = escaped == "d" ? .characters(Array("0123456789")) : .characters([escaped])
+            case "[":
+                guard let end = text.firstIndex(of: "]") else { return nil }
+                var members: [Character] = []
+                var body = Array(text[..<end])
+                text = text[text.index(after: end)...]
+                while !body.isEmpty {
+                    if body.count >= 3, body[1] == "-", let low = body[0].asciiValue, let high = body[2].asciiValue {
+                        members += (low...high).map { Character(UnicodeScalar($0)) }
+                        body.removeFirst(3)
+                    } else {
+                        members.append(body.removeFirst())
+                    }
+                }
+                atom = .characters(members)
+            case "(":
+                guard let inner = alternatives(&text), text.popFirst() == ")" else { return nil }
+                atom = .group(inner)
+            case ".", "+", "*", "?", "{", "^", "$": return nil
+            default: atom = .characters([next])
+            }
+            var counts = 1...1
+            switch text.first {
+            case "?": counts = 0...1
+            case "*": counts = 0...3
+            case "+": counts = 1...4
+            case "{":
+                guard let end = text.firstIndex(of: "}"), let n = Int(text[text.index(after: text.startIndex)..<end]) else { return nil }
+                counts = n...n
+                text = text[end...]  // the `}`, removed below with the others
+            default: break
+            }
+            if counts != 1...1 || text.first == "}" { text.removeFirst() }
+            result[result.count - 1].append(Item(atom: atom, counts: counts))
+        }
+        return result
     }
 }
 

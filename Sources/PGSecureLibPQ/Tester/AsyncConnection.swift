@@ -17,7 +17,12 @@ enum AsyncConnection {
         let failure: String?
     }
 
-    static func run(_ options: [LibpqOption], timeout: Double, cancellation: CancellationPipe?) -> Attempt {
+    /// `whileAuthenticating` runs once, when TLS is up and libpq waits for the server's answer to its startup packet:
+    /// work there overlaps the server's authentication instead of adding to the total.
+    static func run(
+        _ options: [LibpqOption], timeout: Double, cancellation: CancellationPipe?,
+        whileAuthenticating: ((OpaquePointer) -> Void)? = nil
+    ) -> Attempt {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + .milliseconds(Int64(timeout * 1000))
@@ -53,6 +58,7 @@ enum AsyncConnection {
         var phase = Phase.tcp
         var pollStatus = PQstatus(connection) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING
         var failure: String?
+        var authenticationWaitSeen = false
 
         while pollStatus != PGRES_POLLING_OK && pollStatus != PGRES_POLLING_FAILED {
             let remaining = deadline - clock.now
@@ -81,6 +87,10 @@ enum AsyncConnection {
                 timings.add(spent, to: phase)
                 // A skipped TLS phase (sslmode=disable) stays 0.
                 phase = next
+            }
+            if !authenticationWaitSeen, phase == .auth, pollStatus == PGRES_POLLING_READING, let whileAuthenticating {
+                authenticationWaitSeen = true
+                whileAuthenticating(connection)
             }
         }
         timings.add(elapsed(since: phaseStart), to: phase)

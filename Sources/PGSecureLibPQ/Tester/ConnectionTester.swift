@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CLibPQ
+import COpenSSL
 import Dispatch
 import PGSecureModel
 
@@ -49,7 +50,17 @@ public enum ConnectionTester {
         evidence.sslpasswordGiven = !(plan.options["sslpassword"] ?? "").isEmpty
 
         LibpqHooks.installOnce()
-        let attempt = AsyncConnection.run(plan.options, timeout: timeout, cancellation: cancellation)
+        // The chain is checked (an OpenSSL load of the root file) while the server authenticates, not after.
+        var earlyCheck: EarlyChainCheck?
+        let attempt = AsyncConnection.run(plan.options, timeout: timeout, cancellation: cancellation) { connection in
+            guard PQsslInUse(connection) == 1, let ssl = PQsslStruct(connection, "OpenSSL"),
+                  let host = PQhost(connection).map({ String(cString: $0) }), !host.isEmpty else { return }
+            earlyCheck = EarlyChainCheck(
+                host: host, port: PQport(connection).map { String(cString: $0) },
+                check: ChainInspector.check(
+                    ssl: OpaquePointer(ssl), rootFile: plan.target.rootFile, revocation: plan.revocation, hostName: host,
+                    now: evidence.now))
+        }
         defer { PQfinish(attempt.connection) }
         let connection = attempt.connection
         evidence.timings = attempt.timings
@@ -69,9 +80,17 @@ public enum ConnectionTester {
                     protocol: attribute(connection, "protocol"), cipher: attribute(connection, "cipher"),
                     bits: attribute(connection, "key_bits").flatMap { Int($0) })
                 if let ssl = PQsslStruct(connection, "OpenSSL") {
-                    evidence.chainCheck = ChainInspector.check(
-                        ssl: OpaquePointer(ssl), rootFile: plan.target.rootFile, revocation: plan.revocation,
-                        hostName: evidence.target.host, now: evidence.now)
+                    let leaf = SSL_get_peer_cert_chain(OpaquePointer(ssl)).flatMap { pgsecure_sk_X509_value($0, 0) }
+                    if let earlyCheck, earlyCheck.applies(
+                        toHost: evidence.target.host, port: PQport(connection).map { String(cString: $0) },
+                        leafSHA256: leaf.map(RootCertificateStore.sha256Fingerprint))
+                    {
+                        evidence.chainCheck = earlyCheck.check
+                    } else {
+                        evidence.chainCheck = ChainInspector.check(
+                            ssl: OpaquePointer(ssl), rootFile: plan.target.rootFile, revocation: plan.revocation,
+                            hostName: evidence.target.host, now: evidence.now)
+                    }
                 }
             }
             evidence.serverVersion = PQparameterStatus(connection, "server_version").map { String(cString: $0) }
@@ -134,6 +153,18 @@ public enum ConnectionTester {
 
     static func attribute(_ connection: OpaquePointer, _ name: String) -> String? {
         PQsslAttribute(connection, name).map { String(cString: $0) }
+    }
+}
+
+/// A chain check made while the server authenticated. libpq may still move on (another host, another attempt), so it
+/// speaks only for the same host and port and the same server certificate.
+struct EarlyChainCheck {
+    let host: String
+    let port: String?
+    let check: ChainCheck?
+
+    func applies(toHost answered: String, port answeredPort: String?, leafSHA256: String?) -> Bool {
+        host == answered && port == answeredPort && check?.presented.first?.sha256 == leafSHA256
     }
 }
 

@@ -70,10 +70,7 @@ public struct Provider: Codable, Sendable, Hashable {
     }
 
     func matches(_ host: String) -> Bool {
-        // The literal domain a pattern ends with rules most hosts out before a Regex is compiled (the costly part).
-        hosts.contains { pattern in
-            CompiledPattern.literalSuffix(of: pattern).map(host.hasSuffix) != false && CompiledPattern.matches(pattern, host)
-        }
+        hosts.contains { CompiledPattern.matches($0, host) }
     }
 
     /// A root file must be fetched from the provider: the system bundle does not hold its root.
@@ -140,37 +137,102 @@ extension Provider.Fact {
 /// The catalogue's patterns, each compiled once: compiling a Regex costs far more than matching it, and every command
 /// (and every wizard frame) recognises the host.
 enum CompiledPattern {
-    private static let cache = Mutex<[String: Regex<AnyRegexOutput>]>([:])
+    private struct Entry {
+        /// Text every match contains (see `requiredLiteral(of:)`): most hosts are ruled out by it, before any Regex.
+        let requiredLiteral: [UInt8]?
+        /// Compiled on the first host that passes the literal; nil until then, or when the pattern does not compile.
+        var regex: Regex<AnyRegexOutput>??
+    }
+    private static let cache = Mutex<[String: Entry]>([:])
 
-    /// The literal text an anchored pattern must end with (`…\\.neon\\.tech$` → ".neon.tech"); nil when it ends in
-    /// anything else (a group, a class), so only the Regex can tell.
-    static func literalSuffix(of pattern: String) -> String? {
-        var body = Substring(pattern)
-        if body.hasSuffix("$") { body = body.dropLast() }
-        if body.hasSuffix("\\.?") { body = body.dropLast(3) }  // an optional trailing dot
-        var suffix = ""
-        while let last = body.last {
-            let rest = body.dropLast()
-            if last == ".", rest.last == "\\" {
-                suffix = "." + suffix
-                body = rest.dropLast()
-            } else if (last.isASCII && (last.isLetter || last.isNumber)) || last == "-", rest.last != "\\" {
-                suffix = String(last) + suffix
-                body = rest
-            } else {
-                break
-            }
+    /// The longest run of literal text in a pattern's top level, outside groups, classes and optional atoms
+    /// (`^ep-[a-z]+\\.(aws|azure)\\.neon\\.tech$` → ".neon.tech"): every string the pattern matches contains it.
+    /// Nil when there is none, or when a top-level `|` makes every part optional.
+    static func requiredLiteral(of pattern: String) -> String? {
+        let bytes = Array(pattern.utf8)
+        var runs: [[UInt8]] = [], run: [UInt8] = []
+        func endRun() {
+            if !run.isEmpty { runs.append(run) }
+            run = []
         }
-        return suffix.isEmpty ? nil : suffix
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\\"):
+                guard index + 1 < bytes.count else { return nil }
+                let escaped = bytes[index + 1]
+                // `\.`, `\-`…: one literal character; `\d`, `\w`, `\s`…: a class.
+                if escaped.isASCIILetterOrDigit { endRun() } else { run.append(escaped) }
+                index += 2
+                continue
+            case UInt8(ascii: "|"):
+                return nil
+            case UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "{"):
+                // The atom before is optional (or its count unknown here): it leaves the run.
+                if !run.isEmpty { run.removeLast() }
+                endRun()
+                if byte == UInt8(ascii: "{") { index = bytes[index...].firstIndex(of: UInt8(ascii: "}")) ?? bytes.count }
+            case UInt8(ascii: "["), UInt8(ascii: "("):
+                endRun()
+                index = closing(of: byte, in: bytes, from: index)
+            case UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "+"):
+                // `+` repeats an atom that is already in the run once, which every match has.
+                endRun()
+            case UInt8(ascii: "."), UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+                endRun()
+            default:
+                run.append(byte)
+            }
+            index += 1
+        }
+        endRun()
+        return runs.max { $0.count < $1.count }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The index of the `]` or `)` that closes the class or group opening at `start`, nested groups and escapes
+    /// included (the end when there is none).
+    private static func closing(of opening: UInt8, in bytes: [UInt8], from start: Int) -> Int {
+        let close = opening == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: ")")
+        var depth = 0, index = start
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\\"): index += 1
+            case opening: depth += 1
+            case close:
+                depth -= 1
+                if depth == 0 { return index }
+            default: break
+            }
+            index += 1
+        }
+        return bytes.count
     }
 
     static func matches(_ pattern: String, _ text: String) -> Bool {
-        let regex = cache.withLock { cache in
-            if let compiled = cache[pattern] { return Optional(compiled) }
-            let compiled = try? Regex(pattern)
-            cache[pattern] = compiled
-            return compiled
+        let regex: Regex<AnyRegexOutput>? = cache.withLock { cache in
+            var entry = cache[pattern] ?? Entry(requiredLiteral: requiredLiteral(of: pattern).map { Array($0.utf8) }, regex: nil)
+            defer { cache[pattern] = entry }
+            if let literal = entry.requiredLiteral, !Array(text.utf8).contains(literal) { return nil }
+            if entry.regex == nil { entry.regex = .some(try? Regex(pattern)) }
+            return entry.regex!
         }
         return (try? regex?.wholeMatch(in: text)) != nil
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether `part` occurs in these bytes (the standard library's `String.contains` is many times slower here).
+    fileprivate func contains(_ part: [UInt8]) -> Bool {
+        guard !part.isEmpty else { return true }
+        guard part.count <= count else { return false }
+        return (0...(count - part.count)).contains { start in self[start..<(start + part.count)].elementsEqual(part) }
+    }
+}
+
+extension UInt8 {
+    fileprivate var isASCIILetterOrDigit: Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
     }
 }
