@@ -84,7 +84,7 @@ public struct Console: Sendable {
         do {
             _ = try descriptor.writeAll(text.utf8)
         } catch {
-            if descriptor == .standardOutput { Glibc._exit(1) }  // no atexit clean-up: see OpenSSLWarmUp
+            if descriptor == .standardOutput { Glibc._exit(1) }  // no atexit clean-up: see LaunchWarmUp
         }
     }
 

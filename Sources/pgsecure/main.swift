@@ -6,7 +6,7 @@ import PGSecureLibPQ
 import PGSecureTerminal
 import PGSecureWizardRuntime
 
-OpenSSLWarmUp.start()
+LaunchWarmUp.start()
 // A closed pipe (`pgsecure url | head -c1`, a clipboard helper that exits early, a server that hangs up
 // mid-handshake) must be an error to handle, not a silent death that could leave the terminal raw.
 signal(SIGPIPE, SIG_IGN)
@@ -18,6 +18,6 @@ let arguments = (1..<Int(CommandLine.argc)).map { index in
     Array(UnsafeBufferPointer(start: CommandLine.unsafeArgv[index], count: strlen(CommandLine.unsafeArgv[index]!))).map(UInt8.init(bitPattern:))
 }
 let status = await Console.$current.withValue(console) { await PGSecureCommand.run(rawArguments: arguments) }
-// Every output went out unbuffered; _exit skips the atexit handlers, which could free OpenSSL state under the warm-up.
+// Every output went out unbuffered; _exit skips the atexit handlers, which could free OpenSSL state under LaunchWarmUp.
 fflush(nil)
 _exit(status)
