@@ -103,8 +103,8 @@ public enum ConnectionTester {
             if Self.wantsChainProbe(evidence.libpqMessage!), !Endpoint(host: plan.target.host).isSocket {
                 evidence.chainCheck = ChainInspector.probe(
                     address: plan.target.hostaddr ?? plan.target.host, port: plan.target.port,
-                    serverName: plan.target.host, rootFile: plan.target.rootFile, revocation: plan.revocation,
-                    timeout: min(timeout, 5), now: evidence.now)
+                    serverName: plan.target.host, sendsServerName: plan.sendsServerName, rootFile: plan.target.rootFile,
+                    revocation: plan.revocation, timeout: min(timeout, 5), now: evidence.now)
             }
         }
         if settings.endpoints.count > 1 {
@@ -195,6 +195,8 @@ struct ConnectionPlan {
     var clientKeyFile: String?
     /// sslcert as given, when no such file exists.
     var absentClientCertificateFile: String?
+    /// Whether libpq sends the target host as SNI (sslsni and the host's form): the chain probe must do the same.
+    var sendsServerName = true
 
     init(_ settings: ConnectionSettings, environment: [String: String]) {
         var options = settings.options
@@ -239,6 +241,7 @@ struct ConnectionPlan {
             host: endpoint?.host ?? "localhost", port: endpoint?.port ?? 5432, hostaddr: options["hostaddr"],
             user: settings.user, dbname: settings.dbname, sslmode: mode,
             rootFile: mode == .disable ? nil : options["sslrootcert"])
+        sendsServerName = IPAddress.isSentAsServerName(target.host, sslsni: options["sslsni"])
     }
 
     /// Every host is a socket directory (no host at all: libpq's default socket) and no hostaddr sends libpq over
