@@ -162,6 +162,30 @@ import PGSecureModel
         #expect(!ConnectionPlan(socket, environment: ["HOME": home.path]).onlySockets)
     }
 
+    /// Without a home directory only libpq's ~/.postgresql defaults are gone: an explicit sslcert and sslkey are
+    /// still passed, named in the report and their key's mode checked.
+    @Test func explicitClientFilesNeedNoHomeDirectory() throws {
+        let lab = try TLSLab.load()
+        var settings = settings(lab, port: lab.port("clientcert"))
+        settings.otherOptions.set("sslcert", lab.pki + "/client.crt")
+        settings.otherOptions.set("sslkey", lab.pki + "/client.key")
+        let plan = ConnectionPlan(settings, home: nil)
+        #expect(plan.options["sslcert"] == lab.pki + "/client.crt")
+        #expect(plan.options["sslkey"] == lab.pki + "/client.key")
+        let client = try #require(plan.clientCertificate())
+        #expect(client.leaf?.subject == "CN=pgsecure")
+        #expect(client.keyMode == 0o600)
+        #expect(!client.keyRefused)
+
+        // No sslkey and no home: libpq loads no key, so there is none to report (nor ~/.postgresql/postgresql.key).
+        settings.otherOptions.set("sslkey", nil)
+        let keyless = ConnectionPlan(settings, home: nil)
+        #expect(keyless.clientCertificateFile == lab.pki + "/client.crt" && keyless.clientKeyFile == nil)
+        #expect(keyless.options["sslkey"] == nil)
+        settings.otherOptions.set("sslcert", "/nowhere/client.crt")
+        #expect(ConnectionPlan(settings, home: nil).absentClientCertificateFile == "/nowhere/client.crt")
+    }
+
     @Test func rootFileLoadedOnlyWhenLibpqWouldLoadIt() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pgsecure-root-\(UUID().uuidString).crt").path
         defer { try? FileManager.default.removeItem(atPath: file) }
