@@ -6,7 +6,8 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # What building and running needs.
 RUN_PACKAGES := pkg-config libpq-dev libssl-dev libncurses-dev ca-certificates
 # What the tests need besides: a real PostgreSQL server, openssl for the lab's PKI, real shells, real clients, tmux.
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 openssl dash bash zsh fish tmux procps \
+# (time: BenchScriptTests run bench/audit, whose peak-memory step calls /usr/bin/time.)
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql-15 openssl dash bash zsh fish tmux procps time \
 	openjdk-17-jdk-headless libpostgresql-jdbc-java python3 python3-psycopg2 python3-psycopg python3-cryptography util-linux \
 	nodejs golang-go golang-github-jackc-pgx-v4-dev golang-github-lib-pq-dev python3-asyncpg python3-sqlalchemy \
 	python3-django ruby-pg php-cli php-pgsql

@@ -13,28 +13,47 @@
 ///   `\x1b` shows as `\\x1b`, ESC as `\x1b`, while `C:\data` and RFC 2253's `O=Acme\, Inc.` stay as they are.
 public enum TerminalText {
     public static func escaped(_ text: String) -> String {
-        let scalars = Array(text.unicodeScalars)
         var result = String.UnicodeScalarView()
+        forEachShown(Array(text.unicodeScalars)) { result.append(contentsOf: $0.unicodeScalars) }
+        return String(result)
+    }
+
+    /// `escaped`, one piece per character: the character itself, or what it is shown as (an escape, or a doubled
+    /// backslash), decided in the context of the whole text. Joined, the pieces are `escaped(String(characters))`.
+    /// What measures or cuts text for a terminal works on these, so it counts the cells an escape takes (`\x1b` is 4)
+    /// and never splits one.
+    public static func escapedPieces(_ characters: some Collection<Character>) -> [String] {
+        let scalars = characters.flatMap(\.unicodeScalars)
+        var shown: [String] = []
+        shown.reserveCapacity(scalars.count)
+        forEachShown(scalars) { shown.append($0) }
+        var pieces: [String] = []
+        pieces.reserveCapacity(characters.count)
+        var offset = 0
+        for character in characters {
+            let count = character.unicodeScalars.count
+            pieces.append(shown[offset..<offset + count].joined())
+            offset += count
+        }
+        return pieces
+    }
+
+    /// Calls `emit` with what each scalar is shown as, in order.
+    private static func forEachShown(_ scalars: [Unicode.Scalar], _ emit: (String) -> Void) {
         var index = 0
         while index < scalars.count {
             let scalar = scalars[index]
             if scalar == "\\" {
                 var runEnd = index
                 while runEnd < scalars.count, scalars[runEnd] == "\\" { runEnd += 1 }
-                let run = runEnd - index
                 let doubled = readsAsEscape(scalars[runEnd...])
-                result.append(contentsOf: String(repeating: "\\", count: doubled ? 2 * run : run).unicodeScalars)
+                for _ in index..<runEnd { emit(doubled ? "\\\\" : "\\") }
                 index = runEnd
                 continue
             }
-            if let escape = escape(scalar) {
-                result.append(contentsOf: escape.unicodeScalars)
-            } else {
-                result.append(scalar)
-            }
+            emit(escape(scalar) ?? String(scalar))
             index += 1
         }
-        return String(result)
     }
 
     /// JSON as `JSONEncoder` wrote it, with the characters `escaped` would change spelled `\uXXXX`: a decoder reads

@@ -33,7 +33,7 @@ extension Wizard {
                 to: max(1, size.width - 2))
             let top = max(0, (size.height - lines.count) / 2)
             for (offset, line) in lines.enumerated() {
-                let left = max(0, (size.width - DisplayWidth.of(line)) / 2)
+                let left = max(0, (size.width - line.width) / 2)
                 screen.put(line, row: top + offset, column: left, style: .warning)
             }
             return screen
@@ -98,7 +98,9 @@ struct Layout {
         switch state.preview {
         case .success(let uri):
             var lines = DisplayWidth.chunked(uri, to: size.width - 2)
-            if lines.count > 2 { lines = [lines[0], DisplayWidth.truncated(lines[1...].joined(), to: size.width - 2)] }
+            if lines.count > 2 {
+                lines = [lines[0], DisplayWidth.truncated(ShownText(pieces: lines[1...].flatMap(\.pieces)), to: size.width - 2)]
+            }
             for (offset, line) in lines.enumerated() {
                 screen.put(line, row: rule + 1 + offset, column: 1, style: .accent)
             }
@@ -200,6 +202,10 @@ struct BodyWriter {
     var hasRoom: Bool { row <= bottom }
 
     mutating func line(_ text: String, style: Style = .plain, indent: Int = 0) {
+        line(ShownText(text), style: style, indent: indent)
+    }
+
+    mutating func line(_ text: ShownText, style: Style = .plain, indent: Int = 0) {
         guard hasRoom else { return }
         screen.put(text, row: row, column: left + indent, style: style, width: width - indent)
         row += 1
@@ -611,7 +617,7 @@ struct BodyWriter {
         let available = bottom - previewTop + 1 - statusLines - (warning == nil ? 0 : 1)
         switch state.maskedText(state.selectedOutput, includingPassword: state.includesPassword) {
         case .success(let text):
-            var lines: [String] = []
+            var lines: [ShownText] = []
             // Tabs (Go's indentation) as spaces: a terminal cell holds one character.
             for textLine in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
                 lines += DisplayWidth.chunked(String(textLine).replacing("\t", with: "    "), to: width - 2)

@@ -85,29 +85,39 @@ public struct Screen: Hashable, Sendable {
     /// The whole screen as plain text, one line per row.
     public var text: String { (0..<size.height).map(line).joined(separator: "\n") }
 
-    /// Writes `text` at a position, clipped to `width` columns (default: to the right edge); never splits a wide
-    /// character. Returns the number of columns written.
+    /// Writes `text` at a position, escaped (`ShownText`), clipped to `width` columns (default: to the right edge);
+    /// never splits a wide character or an escape. Returns the number of columns written.
     @discardableResult
     public mutating func put(_ text: String, row: Int, column: Int, style: Style = .plain, width: Int? = nil) -> Int {
+        // Server text, file names and pastes reach the screen here: escape what a terminal would act on.
+        put(ShownText(text), row: row, column: column, style: style, width: width)
+    }
+
+    /// Writes text escaped already (wrapped or cut by `DisplayWidth`, or a `TextInput`'s visible part).
+    @discardableResult
+    public mutating func put(_ text: ShownText, row: Int, column: Int, style: Style = .plain, width: Int? = nil) -> Int {
         guard row >= 0, row < size.height, column >= 0, column < size.width else { return 0 }
         let limit = min(size.width, column + (width ?? size.width))
         var x = column
-        // Server text, file names and pastes reach the screen here: escape what a terminal would act on.
-        for character in TerminalText.escaped(text) {
-            let cellWidth = DisplayWidth.of(character)
-            if cellWidth == 0 {
-                // Combining marks and the like join the previous cell; controls are dropped.
-                if x > column, !character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .control }) {
+        for piece in text.pieces {
+            let pieceWidth = DisplayWidth.of(piece)
+            if pieceWidth == 0 {
+                // Combining marks and the like join the previous cell (controls never get here: they are escaped).
+                if x > column {
                     var previous = x - 1
                     while previous > column, rows[row][previous].text.isEmpty { previous -= 1 }
-                    rows[row][previous].text += String(character)
+                    rows[row][previous].text += piece
                 }
                 continue
             }
-            guard x + cellWidth <= limit else { break }
-            rows[row][x] = Cell(text: String(character), style: style)
-            if cellWidth == 2 { rows[row][x + 1] = Cell(text: "", style: style) }
-            x += cellWidth
+            // Whole or not at all: `\x1` would be a different escape, or none.
+            guard x + pieceWidth <= limit else { break }
+            for character in piece {
+                let cellWidth = DisplayWidth.of(character)
+                rows[row][x] = Cell(text: String(character), style: style)
+                if cellWidth == 2 { rows[row][x + 1] = Cell(text: "", style: style) }
+                x += cellWidth
+            }
         }
         return x - column
     }
@@ -142,6 +152,23 @@ public struct Screen: Hashable, Sendable {
     }
 }
 
+/// Text as the terminal shows it: escaped (`TerminalText.escaped`) before any width is counted, so a wrap or a cut
+/// counts the cells an escape really takes (`\x1b` is 4, where the raw ESC counts 0) and never splits one. One piece
+/// per character of the original: the character, or what it is shown as, whole.
+public struct ShownText: Hashable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public private(set) var pieces: [String]
+
+    public init(_ text: String) { pieces = TerminalText.escapedPieces(text) }
+    public init(stringLiteral text: String) { self.init(text) }
+    /// Pieces from a `ShownText` (or `TerminalText.escapedPieces`): escaped already.
+    init(pieces: some Sequence<String>) { self.pieces = Array(pieces) }
+
+    /// What the terminal shows.
+    public var string: String { pieces.joined() }
+    public var description: String { string }
+    public var width: Int { DisplayWidth.of(pieces) }
+}
+
 /// Terminal column widths, as glibc's wcwidth counts them (which is what ncurses uses).
 public enum DisplayWidth {
     public static func of(_ character: Character) -> Int {
@@ -156,6 +183,8 @@ public enum DisplayWidth {
 
     public static func of(_ text: some StringProtocol) -> Int { text.reduce(0) { $0 + of($1) } }
 
+    static func of(_ pieces: some Sequence<String>) -> Int { pieces.reduce(0) { $0 + of($1) } }
+
     static func isWide(_ value: UInt32) -> Bool {
         switch value {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
@@ -166,79 +195,83 @@ public enum DisplayWidth {
         }
     }
 
-    /// `text` cut to `width` columns, ending in "…" when something was cut.
-    public static func truncated(_ text: String, to width: Int) -> String {
-        guard width > 0 else { return "" }
-        if of(text) <= width { return text }
-        var result = ""
+    /// `text` escaped, then cut to `width` columns, ending in "…" when something was cut.
+    public static func truncated(_ text: String, to width: Int) -> ShownText { truncated(ShownText(text), to: width) }
+
+    public static func truncated(_ text: ShownText, to width: Int) -> ShownText {
+        guard width > 0 else { return ShownText(pieces: []) }
+        if text.width <= width { return text }
+        var kept: [String] = []
         var used = 0
-        for character in text {
-            let w = of(character)
+        for piece in text.pieces {
+            let w = of(piece)
             if used + w > width - 1 { break }
-            result.append(character)
+            kept.append(piece)
             used += w
         }
-        return result + "…"
+        return ShownText(pieces: kept + ["…"])
     }
 
-    /// Word-wraps `text` to `width` columns; words longer than a line are split. Newlines start new lines.
-    public static func wrapped(_ text: String, to width: Int) -> [String] {
+    /// Word-wraps `text`, escaped, to `width` columns; words longer than a line are split (between characters, never
+    /// inside an escape). Newlines start new lines.
+    public static func wrapped(_ text: String, to width: Int) -> [ShownText] {
         guard width > 0 else { return [] }
-        var lines: [String] = []
+        var lines: [ShownText] = []
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = ""
+            var line: [String] = []
             var lineWidth = 0
-            for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
-                var word = String(word)
+            for word in ShownText(String(paragraph)).pieces.split(separator: " ", omittingEmptySubsequences: true) {
+                var word = Array(word)
                 var wordWidth = of(word)
                 if lineWidth > 0, lineWidth + 1 + wordWidth <= width {
-                    line += " " + word
+                    line += [" "] + word
                     lineWidth += 1 + wordWidth
                     continue
                 }
                 if lineWidth > 0 {
-                    lines.append(line)
-                    line = ""
+                    lines.append(ShownText(pieces: line))
+                    line = []
                     lineWidth = 0
                 }
                 while wordWidth > width {
                     let (head, rest) = split(word, at: width)
-                    lines.append(head)
+                    lines.append(ShownText(pieces: head))
                     word = rest
                     wordWidth = of(word)
                 }
                 line = word
                 lineWidth = wordWidth
             }
-            lines.append(line)
+            lines.append(ShownText(pieces: line))
         }
         return lines
     }
 
-    /// Hard-wraps `text` at exactly `width` columns (for strings that must stay whole, like a URI).
-    public static func chunked(_ text: String, to width: Int) -> [String] {
+    /// Hard-wraps `text`, escaped, at exactly `width` columns (for strings that must stay whole, like a URI).
+    public static func chunked(_ text: String, to width: Int) -> [ShownText] {
         guard width > 0 else { return [] }
-        var lines: [String] = []
-        var rest = text
+        var lines: [ShownText] = []
+        var rest = ShownText(text).pieces
         while of(rest) > width {
             let (head, tail) = split(rest, at: width)
-            lines.append(head)
+            lines.append(ShownText(pieces: head))
             rest = tail
         }
-        lines.append(rest)
+        lines.append(ShownText(pieces: rest))
         return lines
     }
 
-    static func split(_ text: String, at width: Int) -> (String, String) {
+    /// The pieces that fit in `width` columns, and the rest; at least one piece, so a line always moves on.
+    static func split(_ pieces: [String], at width: Int) -> ([String], [String]) {
         var used = 0
-        var index = text.startIndex
-        while index < text.endIndex {
-            let w = of(text[index])
+        var index = 0
+        while index < pieces.count {
+            let w = of(pieces[index])
             if used + w > width { break }
             used += w
-            index = text.index(after: index)
+            index += 1
         }
-        if index == text.startIndex, index < text.endIndex { index = text.index(after: index) }
-        return (String(text[..<index]), String(text[index...]))
+        if index == 0, !pieces.isEmpty { index = 1 }
+        return (Array(pieces[..<index]), Array(pieces[index...]))
     }
 }

@@ -52,14 +52,16 @@ public struct TextInput: Hashable, Sendable {
 
     /// What a field `width` columns wide shows: the text (or a mask) scrolled so the cursor is visible, and the
     /// cursor's column within the field.
-    public func visible(width: Int, masked: Bool) -> (text: String, cursorColumn: Int) {
+    public func visible(width: Int, masked: Bool) -> (text: ShownText, cursorColumn: Int) {
         visible(width: width, masking: masked ? Set(characters.indices) : [])
     }
 
     /// As above, with the characters at `masking` shown as "•" (e.g. a password inside a connection string).
-    public func visible(width: Int, masking: Set<Int>) -> (text: String, cursorColumn: Int) {
-        guard width > 1 else { return ("", 0) }
-        let shown = characters.indices.map { masking.contains($0) ? Character("•") : characters[$0] }
+    /// Measured as shown: a pasted bidi control takes the six cells of `\u202e`.
+    public func visible(width: Int, masking: Set<Int>) -> (text: ShownText, cursorColumn: Int) {
+        guard width > 1 else { return (ShownText(pieces: []), 0) }
+        let escaped = TerminalText.escapedPieces(characters)
+        let shown = characters.indices.map { masking.contains($0) ? "•" : escaped[$0] }
         let widths = shown.map(DisplayWidth.of)
         // Scroll so that the text before the cursor plus the cursor cell fits.
         var start = 0
@@ -68,14 +70,14 @@ public struct TextInput: Hashable, Sendable {
             beforeCursor -= widths[start]
             start += 1
         }
-        var text = ""
+        var pieces: [String] = []
         var used = 0
         for index in start..<shown.count {
             if used + widths[index] > width { break }
-            text.append(shown[index])
+            pieces.append(shown[index])
             used += widths[index]
         }
-        return (text, beforeCursor)
+        return (ShownText(pieces: pieces), beforeCursor)
     }
 }
 

@@ -60,3 +60,51 @@ struct ClientKeyTests {
 
     static func shellWord(_ value: String) -> String { "'" + value.replacing("'", with: "'\\''") + "'" }
 }
+
+/// An explicit sslcert/sslkey needs no home directory: libpq reads them when neither HOME nor the password database
+/// names one, so the report must still name the certificate and check the key's mode. pgsecure runs here as a user
+/// with no passwd entry and no HOME (only the ~/.postgresql defaults are then missing).
+@Suite("An explicit client certificate is reported without a home directory")
+struct ClientCertificateWithoutHomeTests {
+    @Test(arguments: [0o600, 0o644] as [Int])
+    func explicitFilesAreReadWithoutHome(keyMode: Int) throws {
+        let lab = try TLSLab.load()
+        try #require(geteuid() == 0, "runs pgsecure as a user without a home directory: needs root (as the lab does)")
+        let uid = try #require((54_321..<60_000).first { getpwuid(uid_t($0)) == nil })
+        let directory = try makeTemporaryDirectory("pgsecure-no-home")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let certificate = directory.appendingPathComponent("client.crt").path
+        let key = directory.appendingPathComponent("client.key").path
+        try FileManager.default.copyItem(atPath: lab.pki + "/client.crt", toPath: certificate)
+        try FileManager.default.copyItem(atPath: lab.pki + "/client.key", toPath: key)
+        for path in [directory.path, certificate, key] { try #require(chown(path, uid_t(uid), gid_t(uid)) == 0) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
+        try FileManager.default.setAttributes([.posixPermissions: keyMode], ofItemAtPath: key)
+
+        // template1 on clientcert authenticates by the certificate alone: no password is involved.
+        let result = try run(
+            "/usr/bin/setpriv",
+            ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", pgsecureBinary, "test", "--json",
+             "sslcert=\(certificate) sslkey=\(key)", "--host", "localhost", "--port", String(lab.port("clientcert")),
+             "--user", lab.user, "--dbname", "template1", "--sslmode", "verify-full", "--sslrootcert", lab.rootCertificate,
+             "--timeout", "5"],
+            environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: result.stdoutBytes) as? [String: Any], "\(result.stdout)\(result.stderr)")
+        let client = try #require(report["client_certificate"] as? [String: Any], "\(result.stdout)")
+        #expect(client["file"] as? String == certificate)
+        #expect(client["key_file"] as? String == key)
+        #expect(client["subject"] as? String == "CN=pgsecure")
+        #expect(client["key_mode"] as? String == "0" + String(keyMode, radix: 8))
+        let diagnosis = try #require(report["diagnosis"] as? [String: Any])
+        if keyMode == 0o600 {
+            #expect(report["connected"] as? Bool == true, "\(result.stdout)")
+            #expect(client["key_refused"] as? Bool == false)
+        } else {
+            #expect(report["connected"] as? Bool == false)
+            #expect(client["key_refused"] as? Bool == true)
+            #expect(diagnosis["code"] as? String == "client-key-permissions")
+            #expect((diagnosis["summary"] as? String)?.contains("(mode 644)") == true, "\(diagnosis)")
+        }
+    }
+}

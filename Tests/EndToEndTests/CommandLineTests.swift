@@ -78,3 +78,29 @@ struct ProcessEdgeTests {
         #expect(result.stderr.hasPrefix("pgsecure: the value of --user: is not valid UTF-8 text"), "\(result.stderr)")
     }
 }
+
+/// `run`'s timeout: a hung child (or a process it left holding its output) fails its test with a clear message
+/// instead of hanging the whole run.
+@Suite("Processes.run never hangs")
+struct ProcessTimeoutTests {
+    @Test func aHungChildIsKilledAndReported() throws {
+        let started = Date()
+        let error = try #require(throws: ProcessTimedOut.self) { try run("/bin/sleep", ["60"], timeout: 1) }
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(error.description.contains("/bin/sleep (or a process it started) did not finish within 1.0 s and was killed"), "\(error)")
+    }
+
+    @Test func aLeftoverHoldingTheOutputIsKilledToo() throws {
+        let started = Date()
+        let error = try #require(throws: ProcessTimedOut.self) {
+            try run("/bin/sh", ["-c", "echo started >&2; sleep 60 & exit 0"], timeout: 1)
+        }
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(error.stderr == "started\n")
+    }
+
+    @Test func theTimeoutNeverShowsAPasswordArgument() {
+        let error = ProcessTimedOut(program: "/usr/bin/psql", command: "postgresql://u:secret@h/db", seconds: 1, stderr: "")
+        #expect(!error.description.contains("secret"))
+    }
+}

@@ -26,12 +26,15 @@ struct SecretsOutOfArgvTests {
         try """
             #!/bin/sh
             printf '%s\\n' "$@" > '\(argumentsFile.path)'
-            exec \(SnippetLiveTests.postgresBin)/psql "$@"
+            exec \(SnippetLiveTests.postgresBin)/psql "$@" --command='SELECT pg_sleep(0.3)'
             """.write(to: wrapper, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
 
         // Only this test's processes (its own HOME): tests running in parallel put the password in argv on purpose.
-        let sampler = ArgvSampler(looking: lab.password, inEnvironmentWith: "HOME=\(home.path)")
+        // The real psql is the process to catch (the wrapper's extra command keeps it alive for 0.3 s more, so a
+        // sampler slowed by a busy machine still sees it).
+        let sampler = ArgvSampler(
+            looking: lab.password, inEnvironmentWith: "HOME=\(home.path)", target: SnippetLiveTests.postgresBin + "/psql")
         sampler.start()
         // The script on sh's stdin, as if pasted: sh -c SCRIPT would put it, password and all, in sh's own argv.
         let result = try run(
@@ -43,7 +46,8 @@ struct SecretsOutOfArgvTests {
         let arguments = try String(contentsOf: argumentsFile, encoding: .utf8)
         #expect(arguments.contains("postgresql://"))
         #expect(!arguments.contains(lab.password))
-        #expect(sightings.samples > 0)
+        // Proof it looked while psql ran: a scan that found no psql proves nothing.
+        #expect(sightings.targetSeen > 0, "no scan of \(sightings.samples) found psql running")
         #expect(sightings.matches.isEmpty, "password in argv: \(sightings.matches)")
     }
 }
@@ -52,24 +56,31 @@ struct SecretsOutOfArgvTests {
 final class ArgvSampler: @unchecked Sendable {
     private let needle: [UInt8]
     private let environmentEntry: [UInt8]
+    private let target: [UInt8]
     private let lock = NSLock()
     private var running = true
     private var samples = 0
+    private var targetSeen = 0
     private var matches: [String] = []
     private let done = DispatchSemaphore(value: 0)
 
-    /// `environmentEntry` (`NAME=value`) picks the processes to watch.
-    init(looking needle: String, inEnvironmentWith environmentEntry: String) {
+    /// `environmentEntry` (`NAME=value`) picks the processes to watch; `target` is the program (argv[0]) whose
+    /// sightings are counted, to prove the sampler saw it run.
+    init(looking needle: String, inEnvironmentWith environmentEntry: String, target: String) {
         self.needle = Array(needle.utf8)
         self.environmentEntry = Array(environmentEntry.utf8)
+        self.target = Array(target.utf8)
     }
 
     func start() {
         Thread.detachNewThread { [self] in
             while lock.withLock({ running }) {
-                let found = Self.commandLines(inEnvironmentWith: environmentEntry).filter { $0.contains(needle) }
+                let lines = Self.commandLines(inEnvironmentWith: environmentEntry)
+                let found = lines.filter { $0.contains(needle) }
+                let sawTarget = lines.contains { $0.split(separator: 0, omittingEmptySubsequences: false).first?.elementsEqual(target) == true }
                 lock.withLock {
                     samples += 1
+                    if sawTarget { targetSeen += 1 }
                     matches += found.map { String(decoding: $0.map { $0 == 0 ? 32 : $0 }, as: UTF8.self) }
                 }
             }
@@ -77,10 +88,11 @@ final class ArgvSampler: @unchecked Sendable {
         }
     }
 
-    func stop() -> (samples: Int, matches: [String]) {
+    /// `samples`: scans made; `targetSeen`: scans that found the target running.
+    func stop() -> (samples: Int, targetSeen: Int, matches: [String]) {
         lock.withLock { running = false }
         done.wait()
-        return lock.withLock { (samples, matches) }
+        return lock.withLock { (samples, targetSeen, matches) }
     }
 
     static func commandLines(inEnvironmentWith entry: [UInt8]) -> [[UInt8]] {

@@ -150,6 +150,16 @@ struct WizardTmuxTests {
         #expect(WizardSession.usesReverseVideo(screen) == reversed)
     }
 
+    @Test("A foreground colour is found in SGR 30–37, 90–97 and 38;…, never in a background's 48;5;N or 48;2;R;G;B", arguments: [
+        ("\u{1b}[31mx", true), ("\u{1b}[1;94mx", true), ("\u{1b}[38;5;100mx", true), ("\u{1b}[38;2;1;2;3mx", true),
+        ("\u{1b}[48;5;33mx", false), ("\u{1b}[48;5;31;1mx", false), ("\u{1b}[48;2;31;32;33mx", false),
+        ("\u{1b}[58;5;34mx", false), ("\u{1b}[40;7mx", false), ("\u{1b}[39;49mx", false), ("\u{1b}[48;5;33;32mx", true),
+        ("\u{1b}[5;31Hx", false), ("plain 31m text", false),
+    ])
+    func foregroundColourDetection(screen: String, coloured: Bool) {
+        #expect(WizardSession.usesForegroundColour(screen) == coloured)
+    }
+
     @Test("LANG=C: ASCII stand-ins instead of blanks (masked password, rules, separators), at 60×16")
     func asciiLocale() throws {
         let session = try WizardSession(command: [wizardBinary], width: 60, height: 16, extraEnvironment: ["LANG=C", "LC_ALL=C"])
@@ -330,24 +340,22 @@ final class WizardSession {
         #expect(!words.contains("-icanon"))
     }
 
-    /// Whether `capture-pane -e` output sets a foreground colour (SGR 30–37, 90–97 or 38;...).
+    /// Whether `capture-pane -e` output sets a foreground colour: SGR 30–37, 90–97 or 38;5;N / 38;2;R;G;B, never a
+    /// number inside a background (48;…) or underline (58;…) colour.
     static func usesForegroundColour(_ screen: String) -> Bool {
-        var rest = Substring(screen)
-        while let start = rest.firstIndex(of: "\u{1b}") {
-            rest = rest[rest.index(after: start)...]
-            guard rest.first == "[", let end = rest.firstIndex(where: { $0.isLetter }) else { continue }
-            if rest[end] == "m" {
-                let parameters = rest[rest.index(after: rest.startIndex)..<end].split(separator: ";").compactMap { Int($0) }
-                if parameters.contains(where: { (30...38).contains($0) || (90...97).contains($0) }) { return true }
-            }
-            rest = rest[end...]
-        }
-        return false
+        sgrAttributes(screen).contains { (30...38).contains($0) || (90...97).contains($0) }
     }
 
     /// Whether `capture-pane -e` output turns on reverse video: SGR parameter 7 itself, not a 7 inside a colour
     /// (37, 38;5;7, 38;2;r;g;b) or a cursor move.
     static func usesReverseVideo(_ screen: String) -> Bool {
+        sgrAttributes(screen).contains(7)
+    }
+
+    /// Every SGR (`ESC [ … m`) attribute in `screen`, in order: an extended colour (38/48/58 followed by 5;N or
+    /// 2;R;G;B) counts as its first number alone, so its arguments are never read as attributes of their own.
+    static func sgrAttributes(_ screen: String) -> [Int] {
+        var attributes: [Int] = []
         var rest = Substring(screen)
         while let start = rest.firstIndex(of: "\u{1b}") {
             rest = rest[rest.index(after: start)...]
@@ -356,9 +364,9 @@ final class WizardSession {
                 let parameters = rest[rest.index(after: rest.startIndex)..<end].split(separator: ";", omittingEmptySubsequences: false).map { Int($0) ?? 0 }
                 var index = 0
                 while index < parameters.count {
-                    switch parameters[index] {
-                    case 7: return true
-                    // Extended colours: 38/48/58;5;N or 38/48/58;2;R;G;B.
+                    let parameter = parameters[index]
+                    attributes.append(parameter)
+                    switch parameter {
                     case 38, 48, 58: index += parameters.dropFirst(index + 1).first == 2 ? 5 : 3
                     default: index += 1
                     }
@@ -366,7 +374,7 @@ final class WizardSession {
             }
             rest = rest[end...]
         }
-        return false
+        return attributes
     }
 
     static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }

@@ -29,8 +29,8 @@ import PGSecureModel
         let lab = try TLSLab.load()
         let report = ConnectionTester.test(settings(lab, port: lab.port("good")), timeout: 10, environment: [:])
         let afterwards = ChainInspector.probe(
-            address: "localhost", port: lab.port("good"), serverName: "localhost", rootFile: lab.rootCertificate,
-            revocation: RevocationFiles(), timeout: 5, now: report.now)
+            address: "localhost", port: lab.port("good"), serverName: "localhost", sendsServerName: true,
+            rootFile: lab.rootCertificate, revocation: RevocationFiles(), timeout: 5, now: report.now)
         #expect(report.chainCheck != nil)
         #expect(report.chainCheck == afterwards)
 
@@ -40,6 +40,42 @@ import PGSecureModel
         #expect(!early.applies(toHost: "127.0.0.1", port: "5432", leafSHA256: leaf))
         #expect(!early.applies(toHost: "localhost", port: "5433", leafSHA256: leaf))
         #expect(!early.applies(toHost: "localhost", port: "5432", leafSHA256: "00:11"))
+    }
+
+    /// The lab's sniroute server shows good's certificate to a client that sends SNI and untrusted's to one that sends
+    /// none. With sslsni=0 libpq sends none and refuses untrusted's chain: the chain fetched to explain that refusal
+    /// must be the one libpq saw, not the one SNI would have picked.
+    @Test func theChainProbeSendsNoServerNameWhenSSLSNIIsOff() throws {
+        let lab = try TLSLab.load()
+        var settings = settings(lab, port: lab.port("sniroute"))
+        settings.otherOptions.set("sslsni", "0")
+        let report = ConnectionTester.test(settings, timeout: 10, environment: ["HOME": "/nonexistent"])
+        #expect(report.libpqMessage?.contains("certificate verify failed") == true, "\(report.libpqMessage ?? "")")
+        let check = try #require(report.chainCheck)
+        #expect(check.presented.first?.issuer.contains("untrusted rogue CA") == true, "\(check.presented)")
+        #expect(!check.isTrusted)
+    }
+
+    /// The probe's SNI follows the plan: sslsni (libpq's default "1" when unset or empty) and the host's form.
+    @Test func theProbeSendsServerNameAsLibpqDoes() throws {
+        let lab = try TLSLab.load()
+        // The server really routes on SNI: with it, the probe (like libpq by default) gets good's trusted chain.
+        let named = try #require(ChainInspector.probe(
+            address: "localhost", port: lab.port("sniroute"), serverName: "localhost", sendsServerName: true,
+            rootFile: lab.rootCertificate, revocation: RevocationFiles(), timeout: 5, now: 0))
+        #expect(named.presented.first?.issuer.contains("pgsecure lab intermediate CA") == true)
+
+        var settings = settings(lab, port: lab.port("sniroute"))
+        func sends() -> Bool { ConnectionPlan(settings, environment: ["HOME": "/nonexistent"]).sendsServerName }
+        #expect(sends())
+        settings.otherOptions.set("sslsni", "0")
+        #expect(!sends())
+        settings.otherOptions.set("sslsni", "1")
+        #expect(sends())
+        settings.otherOptions.set("sslsni", "")
+        #expect(sends())
+        settings.endpoints = [Endpoint(host: "127.0.0.1", port: lab.port("sniroute"))]  // never for an IP address
+        #expect(!sends())
     }
 
     @Test func cancellingTheTaskStopsAHangingConnectAtOnce() async throws {
@@ -124,6 +160,30 @@ import PGSecureModel
         #expect(ConnectionPlan(socket, environment: ["HOME": home.path]).onlySockets)
         socket.otherOptions.set("hostaddr", "127.0.0.1,127.0.0.1")
         #expect(!ConnectionPlan(socket, environment: ["HOME": home.path]).onlySockets)
+    }
+
+    /// Without a home directory only libpq's ~/.postgresql defaults are gone: an explicit sslcert and sslkey are
+    /// still passed, named in the report and their key's mode checked.
+    @Test func explicitClientFilesNeedNoHomeDirectory() throws {
+        let lab = try TLSLab.load()
+        var settings = settings(lab, port: lab.port("clientcert"))
+        settings.otherOptions.set("sslcert", lab.pki + "/client.crt")
+        settings.otherOptions.set("sslkey", lab.pki + "/client.key")
+        let plan = ConnectionPlan(settings, home: nil)
+        #expect(plan.options["sslcert"] == lab.pki + "/client.crt")
+        #expect(plan.options["sslkey"] == lab.pki + "/client.key")
+        let client = try #require(plan.clientCertificate())
+        #expect(client.leaf?.subject == "CN=pgsecure")
+        #expect(client.keyMode == 0o600)
+        #expect(!client.keyRefused)
+
+        // No sslkey and no home: libpq loads no key, so there is none to report (nor ~/.postgresql/postgresql.key).
+        settings.otherOptions.set("sslkey", nil)
+        let keyless = ConnectionPlan(settings, home: nil)
+        #expect(keyless.clientCertificateFile == lab.pki + "/client.crt" && keyless.clientKeyFile == nil)
+        #expect(keyless.options["sslkey"] == nil)
+        settings.otherOptions.set("sslcert", "/nowhere/client.crt")
+        #expect(ConnectionPlan(settings, home: nil).absentClientCertificateFile == "/nowhere/client.crt")
     }
 
     @Test func rootFileLoadedOnlyWhenLibpqWouldLoadIt() throws {

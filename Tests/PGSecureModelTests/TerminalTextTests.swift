@@ -54,6 +54,18 @@ struct TerminalTextTests {
         }
     }
 
+    /// The pieces a terminal layout measures and cuts: one per character, and joined exactly `escaped`.
+    @Test func piecesAreTheEscapedTextCharacterByCharacter() {
+        let alphabet = Array("ax1bu202e\\\u{1B}\u{7}\n\r\u{9B}\u{202E}\u{2066}é😀 e\u{301}")
+        let generator = Gen<Character?>.element(of: alphabet).map { $0! }.array(of: 0...12)
+        forEachFixedCase(3000, seed: 10, of: generator) { characters in
+            let pieces = TerminalText.escapedPieces(characters)
+            #expect(pieces.count == characters.count)
+            #expect(pieces.joined() == TerminalText.escaped(String(characters)), "\(String(characters).debugDescription)")
+        }
+        #expect(TerminalText.escapedPieces("a\u{1B}\\x41") == ["a", "\\x1b", "\\\\", "x", "4", "1"])
+    }
+
     @Test func jsonKeepsTheTextAndLosesTheDanger() throws {
         let value = "a\u{1B}]52;c;ZXZpbA==\u{7}\u{9B}\u{202E}\u{7F}\\x1b\"é"
         let encoded = String(decoding: try JSONEncoder().encode([value]), as: UTF8.self)

@@ -52,8 +52,8 @@ final class Harness: Sendable {
         case .verified:
             return verifiedReport()
         case .waitsUntilCancelled:
-            try? await Task.sleep(for: .seconds(600))
-            if Task.isCancelled { cancelledTests.withLock { $0 += 1 } }
+            await untilCancelled()
+            cancelledTests.withLock { $0 += 1 }
             return failedReport("cancelled\n")
         }
     }
@@ -100,4 +100,43 @@ final class TemporaryDirectory {
     }
 
     func names() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: path).sorted() }
+}
+
+/// Suspends until the current task is cancelled: no sleep to outlast, however long a test takes to cancel.
+func untilCancelled() async {
+    let gate = CancellationGate()
+    await withTaskCancellationHandler {
+        await withCheckedContinuation { gate.wait($0) }
+    } onCancel: {
+        gate.cancel()
+    }
+}
+
+/// One waiter, resumed on cancel, whichever comes first: the cancellation (even before the wait) or the wait.
+private final class CancellationGate: Sendable {
+    private enum State {
+        case idle
+        case waiting(CheckedContinuation<Void, Never>)
+        case cancelled
+    }
+
+    private let state = Mutex(State.idle)
+
+    func wait(_ continuation: CheckedContinuation<Void, Never>) {
+        let resumeNow = state.withLock { state in
+            if case .cancelled = state { return true }
+            state = .waiting(continuation)
+            return false
+        }
+        if resumeNow { continuation.resume() }
+    }
+
+    func cancel() {
+        let waiting = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            defer { state = .cancelled }
+            if case .waiting(let continuation) = state { return continuation }
+            return nil
+        }
+        waiting?.resume()
+    }
 }

@@ -162,6 +162,17 @@ struct WizardLoopTests {
         #expect(harness.inspectedPaths.withLock { $0 } == ["/nowhere.pem", labRoot])
     }
 
+    @Test("The stand-in tester's wait ends on cancellation, whether it comes before or during the wait")
+    func untilCancelledEndsOnCancellation() async throws {
+        let before = Task { await untilCancelled() }
+        before.cancel()
+        await before.value
+        let during = Task { await untilCancelled() }
+        try await Task.sleep(for: .milliseconds(20))
+        during.cancel()
+        await during.value
+    }
+
     @Test("A signal ends the loop with 128 + its number, cancelling a running test")
     func signalEnds() async throws {
         let harness = Harness(tester: .waitsUntilCancelled)

@@ -244,7 +244,7 @@ struct TextInputTests {
     func scrolling() {
         let input = TextInput(String(repeating: "a", count: 30) + "XYZ")
         let (text, cursor) = input.visible(width: 10, masked: false)
-        #expect(text.hasSuffix("XYZ"))
+        #expect(text.string.hasSuffix("XYZ"))
         #expect(cursor == 9)
     }
 

@@ -110,7 +110,7 @@ struct WalkTests {
     ])
     func querySecretsMasked(text: String, hidden: String) {
         let masked = text.replacing(hidden, with: String(repeating: "•", count: hidden.count))
-        #expect(TextInput(text).visible(width: 200, masking: TextInput(text).passwordIndices).text == masked)
+        #expect(TextInput(text).visible(width: 200, masking: TextInput(text).passwordIndices).text.string == masked)
         var state = WizardState(context: makeContext())
         drive(&state, [.text(text)]) { screen in
             #expect(!screen.joinedText.contains(secret), "\(text)")

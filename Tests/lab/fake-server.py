@@ -3,11 +3,16 @@
 
 fake-server.py http400 PORT_FILE   answers anything with an HTTP 400, as many real servers do (not-postgres)
 fake-server.py silent PORT_FILE    accepts connections and never answers (timeout)
+fake-server.py sniroute SNI_CHAIN SNI_KEY PLAIN_CHAIN PLAIN_KEY PORT_FILE
+                                   answers SSLRequest with 'S' and speaks TLS with SNI_CHAIN to a client that sends SNI,
+                                   PLAIN_CHAIN to one that sends none (as a proxy routing on SNI would); then a FATAL
 
 Binds a free loopback port itself (no race for a port) and writes it to PORT_FILE once it listens.
 """
 import os
 import socket
+import ssl
+import struct
 import sys
 import threading
 
@@ -33,6 +38,46 @@ def answer(conn):
         conn.close()
 
 
+def route(conn, plain):
+    """One sniroute client: SSLRequest, TLS with the certificate its SNI picks, then a FATAL error for any startup."""
+    try:
+        conn.settimeout(30)
+        request = b""
+        while len(request) < 8:
+            chunk = conn.recv(8 - len(request))
+            if not chunk:
+                return
+            request += chunk
+        if request != struct.pack("!II", 8, 80877103):
+            return
+        conn.sendall(b"S")
+        conn = plain.wrap_socket(conn, server_side=True)
+        if conn.recv(4096):
+            body = b"SFATAL\0C28000\0Msniroute serves no sessions\0\0"
+            conn.sendall(b"E" + struct.pack("!I", len(body) + 4) + body)
+    except (OSError, ssl.SSLError):
+        pass
+    finally:
+        conn.close()
+
+
+def serve_sniroute(sni_chain, sni_key, plain_chain, plain_key, port_file):
+    named = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    named.load_cert_chain(sni_chain, sni_key)
+    plain = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    plain.load_cert_chain(plain_chain, plain_key)
+
+    def choose(tls, server_name, _context):
+        if server_name:
+            tls.context = named
+
+    plain.sni_callback = choose
+    server = listen(port_file)
+    while True:
+        conn, _ = server.accept()
+        threading.Thread(target=route, args=(conn, plain), daemon=True).start()
+
+
 def serve(mode, port_file):
     server = listen(port_file)
     held = []
@@ -45,4 +90,7 @@ def serve(mode, port_file):
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[2])
+    if sys.argv[1] == "sniroute":
+        serve_sniroute(*sys.argv[2:])
+    else:
+        serve(sys.argv[1], sys.argv[2])

@@ -33,9 +33,11 @@ enum ChainInspector {
 
     /// Fetches the chain itself when libpq refused it: TCP, PostgreSQL's SSLRequest, then a TLS handshake that
     /// verifies nothing (the chain is checked afterwards, by `check`). Nil when the server cannot be reached.
+    /// `sendsServerName`: whether libpq sent `serverName` as SNI (`ConnectionPlan.sendsServerName`); a server or proxy
+    /// that routes on SNI shows another certificate otherwise.
     static func probe(
-        address: String, port: Int, serverName: String, rootFile: String?, revocation: RevocationFiles,
-        timeout: Double, now: Int64
+        address: String, port: Int, serverName: String, sendsServerName: Bool, rootFile: String?,
+        revocation: RevocationFiles, timeout: Double, now: Int64
     ) -> ChainCheck? {
         guard let socket = TLSProbeSocket.open(address: address, port: port, timeout: timeout) else { return nil }
         defer { close(socket) }
@@ -51,7 +53,7 @@ enum ChainInspector {
         guard let ssl = SSL_new(context) else { return nil }
         defer { SSL_free(ssl) }
         SSL_set_fd(ssl, socket)
-        if IPAddress.isSentAsServerName(serverName) {  // as libpq decides
+        if sendsServerName {
             // SSL_set_tlsext_host_name is a macro over SSL_ctrl; OpenSSL copies the name.
             _ = serverName.withCString {
                 SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, Int(TLSEXT_NAMETYPE_host_name), UnsafeMutableRawPointer(mutating: $0))

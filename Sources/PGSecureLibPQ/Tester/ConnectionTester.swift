@@ -103,8 +103,8 @@ public enum ConnectionTester {
             if Self.wantsChainProbe(evidence.libpqMessage!), !Endpoint(host: plan.target.host).isSocket {
                 evidence.chainCheck = ChainInspector.probe(
                     address: plan.target.hostaddr ?? plan.target.host, port: plan.target.port,
-                    serverName: plan.target.host, rootFile: plan.target.rootFile, revocation: plan.revocation,
-                    timeout: min(timeout, 5), now: evidence.now)
+                    serverName: plan.target.host, sendsServerName: plan.sendsServerName, rootFile: plan.target.rootFile,
+                    revocation: plan.revocation, timeout: min(timeout, 5), now: evidence.now)
             }
         }
         if settings.endpoints.count > 1 {
@@ -195,40 +195,48 @@ struct ConnectionPlan {
     var clientKeyFile: String?
     /// sslcert as given, when no such file exists.
     var absentClientCertificateFile: String?
+    /// Whether libpq sends the target host as SNI (sslsni and the host's form): the chain probe must do the same.
+    var sendsServerName = true
 
     init(_ settings: ConnectionSettings, environment: [String: String]) {
+        self.init(settings, home: LocalFiles.homeDirectory(environment: environment))
+    }
+
+    /// `home`: the home directory libpq would find (nil: none, when neither HOME nor the password database gives one).
+    init(_ settings: ConnectionSettings, home: String?) {
         var options = settings.options
         let mode = settings.sslmode ?? .prefer
         // libpq reads ~/.postgresql/root.crt when sslrootcert is unset, and then verifies even `require`.
         // Pass it explicitly so the test does what libpq would, and say so in the report.
-        if settings.sslrootcert == nil, mode != .disable,
-           let home = LocalFiles.homeDirectory(environment: environment)
-        {
+        if settings.sslrootcert == nil, mode != .disable, let home {
             let candidate = home + "/.postgresql/root.crt"
             if access(candidate, F_OK) == 0 {
                 options.set("sslrootcert", candidate)
                 homeRootCertificate = candidate
             }
         }
-        let home = LocalFiles.homeDirectory(environment: environment).map { $0 + "/.postgresql/" }
+        let defaults = home.map { $0 + "/.postgresql/" }
         // The same for libpq's other default files: the CRL (read only with a root file), the client certificate
-        // and its key (read in every mode but disable). Passing them explicitly keeps the report exact.
+        // and its key (read in every mode but disable). Passing them explicitly keeps the report exact. Only these
+        // defaults need a home directory: an explicit sslcert/sslkey is read (and reported) without one.
         func nonEmpty(_ keyword: String) -> String? { options[keyword].flatMap { $0.isEmpty ? nil : $0 } }
-        if mode != .disable, let home {
+        if mode != .disable {
             // Not with `system`: libpq loads CRLs only in its root-file branch.
-            if let root = options["sslrootcert"], root != systemRootCertificate, nonEmpty("sslcrl") == nil, nonEmpty("sslcrldir") == nil,
-                access(home + "root.crl", F_OK) == 0
+            if let defaults, let root = options["sslrootcert"], root != systemRootCertificate, nonEmpty("sslcrl") == nil,
+                nonEmpty("sslcrldir") == nil, access(defaults + "root.crl", F_OK) == 0
             {
-                options.set("sslcrl", home + "root.crl")
+                options.set("sslcrl", defaults + "root.crl")
             }
-            let certificate = nonEmpty("sslcert") ?? home + "postgresql.crt"
-            if access(certificate, F_OK) == 0 {
-                options.set("sslcert", certificate)
-                options.set("sslkey", nonEmpty("sslkey") ?? home + "postgresql.key")
-                clientCertificateFile = certificate
-                clientKeyFile = options["sslkey"]
-            } else if nonEmpty("sslcert") != nil {
-                absentClientCertificateFile = certificate
+            if let certificate = nonEmpty("sslcert") ?? defaults.map({ $0 + "postgresql.crt" }) {
+                if access(certificate, F_OK) == 0 {
+                    options.set("sslcert", certificate)
+                    // Without sslkey and a home directory libpq loads no key at all (and then fails on the certificate).
+                    options.set("sslkey", nonEmpty("sslkey") ?? defaults.map { $0 + "postgresql.key" })
+                    clientCertificateFile = certificate
+                    clientKeyFile = options["sslkey"]
+                } else if nonEmpty("sslcert") != nil {
+                    absentClientCertificateFile = certificate
+                }
             }
         }
         revocation = RevocationFiles(file: nonEmpty("sslcrl"), directory: nonEmpty("sslcrldir"))
@@ -239,6 +247,7 @@ struct ConnectionPlan {
             host: endpoint?.host ?? "localhost", port: endpoint?.port ?? 5432, hostaddr: options["hostaddr"],
             user: settings.user, dbname: settings.dbname, sslmode: mode,
             rootFile: mode == .disable ? nil : options["sslrootcert"])
+        sendsServerName = IPAddress.isSentAsServerName(target.host, sslsni: options["sslsni"])
     }
 
     /// Every host is a socket directory (no host at all: libpq's default socket) and no hostaddr sends libpq over

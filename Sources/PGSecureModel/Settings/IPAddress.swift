@@ -18,6 +18,12 @@ public enum IPAddress {
         !host.isEmpty && !host.utf8.allSatisfy { $0 == UInt8(ascii: ".") || isDigit($0) } && !host.contains(":")
     }
 
+    /// As above, with the connection's `sslsni`: libpq sends SNI only when it starts with "1" (unset or empty: its
+    /// default, "1"; `sslsni=0` sends none).
+    public static func isSentAsServerName(_ host: String, sslsni: String?) -> Bool {
+        (sslsni.flatMap { $0.isEmpty ? nil : $0 } ?? "1").hasPrefix("1") && isSentAsServerName(host)
+    }
+
     /// glibc's `inet_aton`: one to four parts, each decimal, octal (leading 0) or hex (0x); the last part fills the
     /// remaining bytes; anything after a white-space character is ignored.
     static func isIPv4(_ text: String) -> Bool { ipv4Value(text) != nil }

@@ -17,9 +17,11 @@ struct ProcessResult: Sendable {
 
 /// Runs a program to completion with the given stdin, environment (nil: inherit) and working directory.
 /// Never attached to a terminal: stdin is a pipe (closed after `input`), so nothing can wait for a person.
+/// A child still running (it, or a process it started) after `timeout` seconds is killed and the call throws
+/// `ProcessTimedOut`: a hung child fails its test instead of hanging the whole run.
 func run(
     _ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String]? = nil,
-    directory: URL? = nil
+    directory: URL? = nil, timeout: Double = defaultProcessTimeout
 ) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
@@ -30,31 +32,69 @@ func run(
     process.standardInput = stdin
     process.standardOutput = stdout
     process.standardError = stderr
+    let exited = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in exited.signal() }
+    let deadline = DispatchTime.now() + timeout
     try process.run()
-    // Read both pipes concurrently so a chatty child cannot block on a full pipe.
-    let errorData = LockedData()
-    let errorRead = DispatchGroup()
-    // A queue of its own: the global queue runs only as many blocks as there are cores, and a blocked reader there
-    // would stall every other test's reader.
-    DispatchQueue(label: "pgsecure.test.stderr").async(group: errorRead) { errorData.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
+    let pid = process.processIdentifier
+    let leadsGroup = getpgid(pid) == pid  // asked while the child exists (or is a zombie not yet reaped)
+    // Read both pipes concurrently so a chatty child cannot block on a full pipe, each on a queue of its own: the
+    // global queue runs only as many blocks as there are cores, and a blocked reader there would stall every other
+    // test's reader.
+    let outputData = LockedData(), errorData = LockedData()
+    let reads = DispatchGroup()
+    DispatchQueue(label: "pgsecure.test.stdout").async(group: reads) { outputData.set(stdout.fileHandleForReading.readDataToEndOfFile()) }
+    DispatchQueue(label: "pgsecure.test.stderr").async(group: reads) { errorData.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
     if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
     try stdin.fileHandleForWriting.close()
-    let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
+
+    // Foundation sees the child end only once every process it started has let go of what it inherited, so a
+    // process left behind (holding the pipes too) counts as the child still running.
+    guard exited.wait(timeout: deadline) == .success, reads.wait(timeout: deadline) == .success else {
+        // Foundation makes the child lead a process group of its own: killing the group also ends what it started.
+        kill(leadsGroup ? -pid : pid, SIGKILL)
+        // Bounded too: a process that moved to a session of its own (setsid) outlives the kill.
+        _ = exited.wait(timeout: .now() + 5)
+        _ = reads.wait(timeout: .now() + 2)
+        throw ProcessTimedOut(
+            program: executable, command: arguments.first, seconds: timeout,
+            stderr: String(decoding: errorData.value, as: UTF8.self))
+    }
     process.waitUntilExit()
-    errorRead.wait()
+    let output = outputData.value
     return ProcessResult(
-        status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self),
-        stderr: String(decoding: errorData.value, as: UTF8.self), stdoutBytes: outputData)
+        status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
+        stderr: String(decoding: errorData.value, as: UTF8.self), stdoutBytes: output)
+}
+
+/// Generous: a Go or Java build under a full parallel run takes a minute or two; a hang takes forever.
+let defaultProcessTimeout: Double = 300
+
+/// A child that outlived its time. Names the program and its first argument only: the rest may hold a password.
+struct ProcessTimedOut: Error, CustomStringConvertible {
+    let program: String
+    let command: String?
+    let seconds: Double
+    let stderr: String
+
+    var description: String {
+        let shown = command.map { $0.allSatisfy { $0.isLetter || $0 == "-" } ? " " + $0 : "" } ?? ""
+        return "\(program)\(shown) (or a process it started) did not finish within \(seconds) s and was killed; "
+            + "its stderr so far:\n\(stderr.suffix(4000))"
+    }
 }
 
 /// `run` on a Dispatch thread, awaited: a slow client (a Go build, a JVM) then holds none of Swift's few cooperative
 /// threads, which tests with tasks of their own (the tester's cancellation, the tmux sessions) need to make progress.
 func runDetached(
-    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil,
+    timeout: Double = defaultProcessTimeout
 ) async throws -> ProcessResult {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
-            continuation.resume(with: Result { try run(executable, arguments, environment: environment, directory: directory) })
+            continuation.resume(with: Result {
+                try run(executable, arguments, environment: environment, directory: directory, timeout: timeout)
+            })
         }
     }
 }
