@@ -38,6 +38,7 @@ struct AuditTests {
     @Test func everyTargetGetsItsVerdictAndTheSilentOneDelaysNobody() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
+        defer { try? FileManager.default.removeItem(at: home) }
         let (result, elapsed) = try await Self.timedAudit(["audit", "--all", "--json", "--timeout", "2"], environment: ["HOME": home.path, "PGPASSWORD": lab.password])
         #expect(result.status == 1, "\(result.stderr)")
         let rows = try Self.rows(result)
@@ -65,6 +66,7 @@ struct AuditTests {
     @Test func fewSlotsStillDrainPastBlackholes() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
+        defer { try? FileManager.default.removeItem(at: home) }
         // Four silent targets and two slots: the good ones still finish, and the run takes two timeouts, not four.
         let (result, elapsed) = try await Self.timedAudit(
             ["audit", "silent", "silent", "good", "silent", "silent", "good", "--concurrency", "2", "--timeout", "1", "--json"],
@@ -77,6 +79,7 @@ struct AuditTests {
     @Test func tenBlackholesCostOneTimeout() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
+        defer { try? FileManager.default.removeItem(at: home) }
         let (result, elapsed) = try await Self.timedAudit(
             ["audit", "--timeout", "2", "--json"] + Array(repeating: "silent", count: 10), environment: ["HOME": home.path])
         #expect(result.status == 1)
@@ -88,6 +91,7 @@ struct AuditTests {
     @Test func exitCodesFollowThePolicy() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
+        defer { try? FileManager.default.removeItem(at: home) }
         let environment = ["HOME": home.path, "PGPASSWORD": lab.password]
         #expect(try await offPool { try pgsecure(["audit", "good"], environment: environment) }.status == 0)
         #expect(try await offPool { try pgsecure(["audit", "good", "expiring"], environment: environment) }.status == 1)
@@ -104,6 +108,7 @@ struct AuditTests {
     @Test func badInputExitsTwoBeforeTestingAnything() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
+        defer { try? FileManager.default.removeItem(at: home) }
         let environment = ["HOME": home.path]
         let unknown = try await offPool { try pgsecure(["audit", "good", "nosuch"], environment: environment) }
         #expect(unknown.status == 2)
