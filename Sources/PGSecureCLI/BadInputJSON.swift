@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PGSecureModel
 
 /// What `--json` prints for bad input: scripts parse stdout whatever happened. `test` answers in its report's shape
 /// (connected, verdict, diagnosis), with `root-cert-missing` for an unusable root file and `bad-input` otherwise.

@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// What `pgsecure audit` asks of every target: at least this strength of verification, and a certificate that
 /// stays valid for at least this many days.
 public struct AuditPolicy: Sendable, Equatable {
@@ -116,11 +110,7 @@ public struct AuditRow: Sendable, Equatable, Codable {
             let passed: Bool
             let targets: [AuditRow]
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         let document = Document(require: policy.required.rawValue, warnDays: policy.warnDays, passed: rows.allSatisfy(\.meetsPolicy), targets: rows)
-        let encoded = (try? encoder.encode(document)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return TerminalText.escapingInvisibleInJSON(encoded) + "\n"
+        return (try? JSONText.of(document)) ?? "{}\n"
     }
 }
