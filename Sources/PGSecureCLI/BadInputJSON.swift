@@ -26,7 +26,7 @@ enum BadInputJSON {
 
     /// `line` is the one-line message already said on stderr ("field: problem — fix").
     static func render(_ line: String, forTest: Bool) -> String {
-        let code = line.hasPrefix("sslrootcert:") ? "root-cert-missing" : "bad-input"
+        let code = (line.hasPrefix("sslrootcert:") ? DiagnosisCode.rootCertMissing : .badInput).rawValue
         let parts = line.split(separator: " — ", maxSplits: 1).map(String.init)
         let text =
             forTest

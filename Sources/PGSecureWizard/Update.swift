@@ -130,7 +130,7 @@ extension WizardState {
             .clientCertRevoked: .rootCertificate
         case .clientCertUserMismatch: .user
         case .certRevoked: .host
-        case .ok, .unknown: nil
+        case .ok, .unknown, .badInput: nil
         }
     }
 
