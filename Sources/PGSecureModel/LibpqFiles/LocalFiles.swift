@@ -56,10 +56,8 @@ public struct LocalFiles: Sendable {
     /// The files libpq itself reads for a connection in this environment (service files, the password file,
     /// ~/.postgresql's defaults), and managed providers' root files.
     public func libpqPaths(environment: [String: String]) -> [String] {
-        var paths: [String] = []
-        if let named = environment["PGSERVICEFILE"] { paths.append(named) }
-        if let home { paths += [home + "/.pg_service.conf", home + "/.pgpass"] }
-        paths.append((environment["PGSYSCONFDIR"] ?? systemConfigurationDirectory) + "/pg_service.conf")
+        var paths = ServiceFile.searchPaths(environment: environment, files: self).all
+        if let home { paths.append(home + "/.pgpass") }
         if let named = environment["PGPASSFILE"] { paths.append(named) }
         paths += ["root.crt", "root.crl", "postgresql.crt", "postgresql.key"].compactMap(homePostgresqlFile)
         // Not libpq's, but where pgsecure looks for a managed provider's root (chosen for that provider's hosts).

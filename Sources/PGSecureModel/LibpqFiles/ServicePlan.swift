@@ -24,7 +24,7 @@ public struct ServicePlan: Sendable, Hashable {
                 throw InputError(field: option.keyword, problem: problem, fix: "a service file cannot hold this value; use a connection string instead")
             }
         }
-        guard let path = environment["PGSERVICEFILE"] ?? files.home.map({ $0 + "/.pg_service.conf" }) else {
+        guard let path = ServiceFile.searchPaths(environment: environment, files: files).user else {
             throw InputError(field: "service file", problem: "no home directory", fix: "set HOME or PGSERVICEFILE")
         }
         servicePath = path
