@@ -2,6 +2,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
+import PGSecureDisk
 import PGSecureLibPQ
 import PGSecureModel
 import Synchronization

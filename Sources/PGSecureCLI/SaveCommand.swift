@@ -1,4 +1,5 @@
 import ArgumentParser
+import PGSecureDisk
 import PGSecureLibPQ
 import PGSecureModel
 import PGSecureWizard
@@ -39,21 +40,21 @@ struct SaveCommand: AsyncParsableCommand {
                 Console.current.error("pgsecure: warning: saving a connection that is \(report.verdict.rawValue): \(report.verdict.explanation)")
             }
         }
-        try plan.write(force: force)
+        try plan.write(force: force, disk: files)
     }
 }
 
 extension ServicePlan {
     /// Shows the change, refuses to replace other values without `force`, then writes the password file and the
     /// service file, each atomically.
-    func write(force: Bool) throws {
+    func write(force: Bool, disk: LocalFiles) throws {
         let console = Console.current
         for line in changeDescription.split(separator: "\n") { console.error("pgsecure: " + TerminalText.escaped(String(line))) }
         if replacesOtherValues && !force {
             console.error("pgsecure: not saved: service \(TerminalText.escaped(name)) holds other values (shown above); pass --force to replace them")
             throw ExitCode(1)
         }
-        switch ServiceSaver.save(self) {
+        switch ServiceSaver.save(self, disk: disk) {
         case .saved(_, let servicePath, let passwordPath):
             // Paths come from PGSERVICEFILE, PGPASSFILE or a service's passfile: nothing in them may drive the terminal.
             if let passwordPath { console.output("saved the password in \(TerminalText.escaped(passwordPath)) (mode 600)\n") }

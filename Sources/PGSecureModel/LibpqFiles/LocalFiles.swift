@@ -8,12 +8,16 @@ public struct LocalFiles: Sendable {
         public var mode: Int
         public var isOwnedByCurrentUser: Bool
         public var isOwnedByRoot: Bool
+        public var isDirectory: Bool
 
-        public init(isRegularFile: Bool, mode: Int, isOwnedByCurrentUser: Bool = true, isOwnedByRoot: Bool = false) {
+        public init(
+            isRegularFile: Bool, mode: Int, isOwnedByCurrentUser: Bool = true, isOwnedByRoot: Bool = false, isDirectory: Bool = false
+        ) {
             self.isRegularFile = isRegularFile
             self.mode = mode
             self.isOwnedByCurrentUser = isOwnedByCurrentUser
             self.isOwnedByRoot = isOwnedByRoot
+            self.isDirectory = isDirectory
         }
     }
 
