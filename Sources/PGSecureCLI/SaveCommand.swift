@@ -11,8 +11,10 @@ struct SaveCommand: AsyncParsableCommand {
         discussion: """
             Writes the [NAME] section of the service file libpq reads (PGSERVICEFILE, else ~/.pg_service.conf) with the \
             verified settings, and the password (if one was given) into libpq's password file (PGPASSFILE, else \
-            ~/.pgpass), never into the service file. Every other byte of both files is kept; each is replaced \
-            atomically, keeps its mode, and is created 0600. An entry holding other values is replaced only with \
+            ~/.pgpass; the passfile keyword first), never into the service file. Without a host the password is saved \
+            for localhost, as libpq looks up its default socket. Every other byte of both files is kept; each is \
+            replaced atomically, keeps its mode (a password file others may read, which libpq ignores, is narrowed \
+            to 0600), and is created 0600. An entry holding other values is replaced only with \
             --force (the change is shown first). Afterwards: psql service=NAME, psycopg2.connect(service="NAME"), \
             PGSERVICE=NAME, pgsecure test service=NAME. Exit 0 saved (or already saved), 1 not saved, 2 bad input.
             """)
@@ -24,7 +26,8 @@ struct SaveCommand: AsyncParsableCommand {
     var timeout: Double = ConnectionTester.defaultTimeout
 
     func run() async throws {
-        let resolved = try connection.resolve(keepsSecrets: true)
+        // No host is a service for libpq's default socket (psql service=NAME connects there), not a mistake.
+        let resolved = try connection.resolve(keepsSecrets: true, requiresHost: false)
         connection.announce(resolved)
         let environment = Console.current.environment
         let files = LocalFiles.onDisk(environment: environment)
@@ -55,9 +58,12 @@ extension ServicePlan {
             throw ExitCode(1)
         }
         switch ServiceSaver.save(self, disk: disk) {
-        case .saved(_, let servicePath, let passwordPath):
+        case .saved(_, let servicePath, let passwordPath, let notices):
             // Paths come from PGSERVICEFILE, PGPASSFILE or a service's passfile: nothing in them may drive the terminal.
-            if let passwordPath { console.output("saved the password in \(TerminalText.escaped(passwordPath)) (mode 600)\n") }
+            for notice in notices { console.error("pgsecure: " + TerminalText.escaped(notice)) }
+            if let passwordPath {
+                console.output("saved the password in \(TerminalText.escaped(passwordPath)) (mode \(String(passwordMode, radix: 8)))\n")
+            }
             console.output("saved service \(TerminalText.escaped(name)) in \(TerminalText.escaped(servicePath))\n")
         case .unchanged(_, let path):
             console.output("service \(TerminalText.escaped(name)) in \(TerminalText.escaped(path)) already holds these settings\n")

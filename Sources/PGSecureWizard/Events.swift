@@ -55,8 +55,8 @@ public enum FileWriteResult: Sendable, Equatable {
 }
 
 public enum ServiceSaveResult: Sendable, Equatable {
-    /// `passwordPath`: where the password went, when one was saved.
-    case saved(name: String, servicePath: String, passwordPath: String?)
+    /// `passwordPath`: where the password went, when one was saved; `notices`: the plan's, to say once saved.
+    case saved(name: String, servicePath: String, passwordPath: String?, notices: [String])
     case unchanged(name: String, path: String)
     case failed(message: String)
 }

@@ -317,10 +317,10 @@ extension WizardState {
         case .serviceSaved(let result):
             filePrompt = nil
             switch result {
-            case .saved(let name, let servicePath, let passwordPath):
+            case .saved(let name, let servicePath, let passwordPath, let notices):
                 status = StatusMessage(
                     text: "✓ Saved service \(name) in \(servicePath)" + (passwordPath.map { ", the password in \($0)" } ?? "")
-                        + ": psql service=\(name)", tone: .success)
+                        + ": psql service=\(name)" + notices.map { ". " + $0 }.joined(), tone: .success)
             case .unchanged(let name, let path):
                 status = StatusMessage(text: "✓ Service \(name) in \(path) already holds these settings", tone: .success)
             case .failed(let message):

@@ -9,7 +9,7 @@ public enum ServiceSaver {
     /// `disk`: where the files are read back to see whether they changed (the real disk, or a stand-in in tests).
     public static func save(_ plan: ServicePlan, disk: LocalFiles) -> ServiceSaveResult {
         var writes: [(path: String, original: String?, text: String, mode: Int)] = []
-        if let password = plan.password, let path = plan.passwordPath, !password.isUnchanged {
+        if let password = plan.password, let path = plan.passwordPath, plan.writesPasswordFile {
             writes.append((path, plan.passwordOriginal, password.text, plan.passwordMode))
         }
         if !plan.service.isUnchanged { writes.append((plan.servicePath, plan.serviceOriginal, plan.service.text, plan.serviceMode)) }
@@ -23,7 +23,8 @@ public enum ServiceSaver {
         }
         guard !writes.isEmpty else { return .unchanged(name: plan.name, path: plan.servicePath) }
         let passwordSaved = writes.contains { $0.path == plan.passwordPath }
-        return .saved(name: plan.name, servicePath: plan.servicePath, passwordPath: passwordSaved ? plan.passwordPath : nil)
+        return .saved(
+            name: plan.name, servicePath: plan.servicePath, passwordPath: passwordSaved ? plan.passwordPath : nil, notices: plan.notices)
     }
 
     /// The file is still what the plan read (`original` nil: it did not exist). One that exists but cannot be read

@@ -22,7 +22,7 @@ struct ServiceSaverTests {
         try "# mine\n".write(toFile: services, atomically: false, encoding: .utf8)
         chmod(services, 0o640)
         let plan = try ServicePlan(name: "prod", settings: Self.settings, environment: [:], files: Self.files(home: home))
-        #expect(ServiceSaver.save(plan, disk: Self.files(home: home)) == .saved(name: "prod", servicePath: services, passwordPath: home + "/.pgpass"))
+        #expect(ServiceSaver.save(plan, disk: Self.files(home: home)) == .saved(name: "prod", servicePath: services, passwordPath: home + "/.pgpass", notices: []))
         let attributes = try FileManager.default.attributesOfItem(atPath: services)
         #expect(attributes[.posixPermissions] as? Int == 0o640)
         #expect(try FileManager.default.attributesOfItem(atPath: home + "/.pgpass")[.posixPermissions] as? Int == 0o600)

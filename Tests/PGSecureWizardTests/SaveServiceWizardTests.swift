@@ -43,7 +43,7 @@ struct SaveServiceWizardTests {
         #expect(!plan.service.text.contains(secret))
         #expect(plan.password?.text == "db.example.com:5432:app:alex:\(secret)\n")
         #expect(plan.passwordPath == "\(Self.home)/.pgpass")
-        state = Wizard.update(state, .serviceSaved(.saved(name: "prod", servicePath: plan.servicePath, passwordPath: plan.passwordPath))).0
+        state = Wizard.update(state, .serviceSaved(.saved(name: "prod", servicePath: plan.servicePath, passwordPath: plan.passwordPath, notices: []))).0
         #expect(state.filePrompt == nil)
         #expect(Wizard.render(state, Size(width: 160, height: 40)).joinedText.contains("✓ Saved service prod in /home/alex/.pg_service.conf"))
     }

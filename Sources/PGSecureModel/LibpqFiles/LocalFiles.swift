@@ -61,8 +61,7 @@ public struct LocalFiles: Sendable {
     /// ~/.postgresql's defaults), and managed providers' root files.
     public func libpqPaths(environment: [String: String]) -> [String] {
         var paths = ServiceFile.searchPaths(environment: environment, files: self).all
-        if let home { paths.append(home + "/.pgpass") }
-        if let named = environment["PGPASSFILE"] { paths.append(named) }
+        if let passwordFile = PasswordFile.path(passfile: nil, environment: environment, files: self) { paths.append(passwordFile) }
         paths += ["root.crt", "root.crl", "postgresql.crt", "postgresql.key"].compactMap(homePostgresqlFile)
         // Not libpq's, but where pgsecure looks for a managed provider's root (chosen for that provider's hosts).
         paths += Provider.all.flatMap { $0.rootFilePlaces(in: self) }
