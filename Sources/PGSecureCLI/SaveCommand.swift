@@ -58,7 +58,7 @@ extension ServicePlan {
             throw ExitCode(1)
         }
         switch ServiceSaver.save(self, disk: disk) {
-        case .saved(_, let servicePath, let passwordPath, let notices):
+        case .saved(_, let servicePath, let passwordPath, let notices, _):
             // Paths come from PGSERVICEFILE, PGPASSFILE or a service's passfile: nothing in them may drive the terminal.
             for notice in notices { console.error("pgsecure: " + TerminalText.escaped(notice)) }
             if let passwordPath {
@@ -67,7 +67,7 @@ extension ServicePlan {
             console.output("saved service \(TerminalText.escaped(name)) in \(TerminalText.escaped(servicePath))\n")
         case .unchanged(_, let path):
             console.output("service \(TerminalText.escaped(name)) in \(TerminalText.escaped(path)) already holds these settings\n")
-        case .failed(let message):
+        case .failed(let message, _):
             throw PGSecureCommand.CommandFailure(line: message)
         }
         console.output("connect with: psql service=\(name)   or   PGSERVICE=\(name)   or   pgsecure test service=\(name)\n")

@@ -88,6 +88,9 @@ public final class EffectRunner: EffectRunning {
         case .saveService(let plan):
             let disk = LocalFiles.onDisk(environment: environment)
             DispatchQueue.global().async { inbox.post(.serviceSaved(ServiceSaver.save(plan, disk: disk))) }
+        case .readFiles(let paths):
+            let disk = LocalFiles.onDisk(environment: environment)
+            DispatchQueue.global().async { inbox.post(.filesRead(disk.files(paths))) }
         }
     }
 }

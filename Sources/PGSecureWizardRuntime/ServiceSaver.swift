@@ -13,18 +13,23 @@ public enum ServiceSaver {
             writes.append((path, plan.passwordOriginal, password.text, plan.passwordMode))
         }
         if !plan.service.isUnchanged { writes.append((plan.servicePath, plan.serviceOriginal, plan.service.text, plan.serviceMode)) }
+        let paths = writes.map(\.path)
         for write in writes where !isAsRead(write.path, original: write.original, on: disk) {
-            return .failed(message: "\(write.path) changed since it was read; nothing written, try again")
+            return .failed(message: "\(write.path) changed since it was read; nothing written, try again", found: disk.files(paths))
         }
+        var written: [LocalFiles.File] = []
         for write in writes {
             if case .failed(let path, let message) = FileWriter.write(write.text, to: write.path, permissions: write.mode, overwrite: true) {
-                return .failed(message: "could not write \(path): \(message); the old file is unchanged")
+                // An earlier file may be written already: the files as they now are.
+                return .failed(message: "could not write \(path): \(message); the old file is unchanged", found: disk.files(paths))
             }
+            written.append(LocalFiles.File(path: write.path, facts: disk.facts(write.path), text: write.text))
         }
         guard !writes.isEmpty else { return .unchanged(name: plan.name, path: plan.servicePath) }
-        let passwordSaved = writes.contains { $0.path == plan.passwordPath }
+        let passwordSaved = paths.contains { $0 == plan.passwordPath }
         return .saved(
-            name: plan.name, servicePath: plan.servicePath, passwordPath: passwordSaved ? plan.passwordPath : nil, notices: plan.notices)
+            name: plan.name, servicePath: plan.servicePath, passwordPath: passwordSaved ? plan.passwordPath : nil,
+            notices: plan.notices, written: written)
     }
 
     /// The file is still what the plan read (`original` nil: it did not exist). One that exists but cannot be read
