@@ -10,9 +10,9 @@ struct SaveCommand: AsyncParsableCommand {
         commandName: "save", abstract: "Test a connection, then keep it the libpq way: a pg_service.conf entry and a ~/.pgpass line.",
         discussion: """
             Writes the [NAME] section of the service file libpq reads (PGSERVICEFILE, else ~/.pg_service.conf) with the \
-            verified settings, and the password (if one was given) into libpq's password file (PGPASSFILE, else \
-            ~/.pgpass; the passfile keyword first), never into the service file. Without a host the password is saved \
-            for localhost, as libpq looks up its default socket. Every other byte of both files is kept; each is \
+            verified settings, and the password (if one was given) into the password file libpq reads (the passfile \
+            keyword, else PGPASSFILE, else ~/.pgpass), never into the service file. Without a host the password is \
+            saved for localhost, as libpq looks up its default socket. Every other byte of both files is kept; each is \
             replaced atomically, keeps its mode (a password file others may read, which libpq ignores, is narrowed \
             to 0600), and is created 0600. An entry holding other values is replaced only with \
             --force (the change is shown first). Afterwards: psql service=NAME, psycopg2.connect(service="NAME"), \
