@@ -45,15 +45,18 @@ let package = Package(
         ),
         // Pure core: settings, the resolution pipeline, sslmode knowledge, every output format. No C, no I/O.
         .target(name: "PGSecureModel", dependencies: ["PGSecureResources"]),
+        // This machine's files as libpq sees them (stat, reads, the home directory): the model's LocalFiles on disk,
+        // for every part that touches the disk. No libpq, no curses.
+        .target(name: "PGSecureDisk", dependencies: ["PGSecureModel"]),
         // The only code that talks to libpq and OpenSSL: parsing, root stores, the connection tester.
-        .target(name: "PGSecureLibPQ", dependencies: ["PGSecureModel", "CLibPQ", "COpenSSL"]),
+        .target(name: "PGSecureLibPQ", dependencies: ["PGSecureModel", "PGSecureDisk", "CLibPQ", "COpenSSL"]),
         // Pure wizard core: state, events, update, render into a screen value.
         .target(name: "PGSecureWizard", dependencies: ["PGSecureModel"]),
         // The wizard's loop behind two protocols (TerminalBackend, EffectRunning), the effects it runs (tester, root
         // files, clipboard, file writes) and an in-memory TestBackend. No curses: tests run the real loop.
         .target(
             name: "PGSecureWizardRuntime",
-            dependencies: ["PGSecureWizard", "PGSecureModel", .product(name: "SystemPackage", package: "swift-system")]),
+            dependencies: ["PGSecureWizard", "PGSecureModel", "PGSecureDisk", .product(name: "SystemPackage", package: "swift-system")]),
         // The only code that imports curses: the ncurses backend; paints screens, reads keys, restores the terminal.
         .target(
             name: "PGSecureTerminal",
@@ -65,7 +68,7 @@ let package = Package(
         .target(
             name: "PGSecureCLI",
             dependencies: [
-                "PGSecureModel", "PGSecureLibPQ", "PGSecureWizard", "PGSecureWizardRuntime",
+                "PGSecureModel", "PGSecureDisk", "PGSecureLibPQ", "PGSecureWizard", "PGSecureWizardRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
@@ -79,10 +82,10 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "PGSecureModelTests", dependencies: ["PGSecureModel", "PGSecureLibPQ", "TestSupport"]),
-        .testTarget(name: "PGSecureLibPQTests", dependencies: ["PGSecureModel", "PGSecureLibPQ", "TestSupport"]),
+        .testTarget(name: "PGSecureLibPQTests", dependencies: ["PGSecureModel", "PGSecureDisk", "PGSecureLibPQ", "TestSupport"]),
         .testTarget(name: "PGSecureWizardTests", dependencies: ["PGSecureWizard", "PGSecureModel", "TestSupport"]),
         // The real wizard loop in memory: TestBackend, real effects in a temporary directory, a fake tester.
-        .testTarget(name: "PGSecureWizardRuntimeTests", dependencies: ["PGSecureWizardRuntime", "PGSecureWizard", "PGSecureModel", "TestSupport"]),
+        .testTarget(name: "PGSecureWizardRuntimeTests", dependencies: ["PGSecureWizardRuntime", "PGSecureWizard", "PGSecureModel", "PGSecureDisk", "TestSupport"]),
         // The commands in-process: every command's output, notices and exit codes.
         .testTarget(name: "PGSecureCLITests", dependencies: ["PGSecureCLI", "PGSecureModel", "TestSupport"]),
         // Runs the built `pgsecure` binary as a process: real shells, real clients, tmux.

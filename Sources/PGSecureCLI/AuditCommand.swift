@@ -2,6 +2,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
+import PGSecureDisk
 import PGSecureLibPQ
 import PGSecureModel
 import Synchronization
@@ -17,7 +18,8 @@ struct AuditCommand: AsyncParsableCommand {
             by --timeout, so a target that never answers costs only its own time. One row per target: verdict, TLS \
             version, certificate days left, diagnosis code. Passwords come from ~/.pgpass or PGPASSWORD, never from \
             the command line. Exit 0 when every target meets the policy (default: verified-full and a certificate \
-            valid for 14 more days), 1 when any falls short, 2 for bad input.
+            valid for 14 more days), 1 when any falls short (an entry --all finds that libpq would refuse is a \
+            failed row, code bad-input), 2 for bad input on the command line or in --file.
             """)
     @Argument(help: ArgumentHelp("Service names or connection strings.", valueName: "service")) var targets: [String] = []
     @Flag(help: "Every entry of the service files libpq reads.") var all = false
@@ -39,36 +41,41 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = Console.current.environment
-        let named = try targetList(environment: environment)
-        guard !named.isEmpty else {
+        let (given, listed) = try targetList(environment: environment)
+        guard !given.isEmpty || !listed.isEmpty else {
             throw PGSecureCommand.CommandFailure(line: "no targets: name services, pass --file LIST, or --all")
         }
-        // Every target is resolved before any is tested: bad input stops the run with exit 2.
-        let prepared = try named.map { target throws(InputError) in (target, try Self.settings(for: target, environment: environment)) }
+        // Every target is resolved before any is tested: a bad one given on the command line or in --file stops the
+        // run with exit 2. An entry --all found in the service files is the files' problem, not the command line's:
+        // it becomes a failed row and the others are still audited.
+        let prepared = (given + listed).map { target in
+            (target, Result { () throws(InputError) in try Self.settings(for: target, environment: environment) })
+        }
+        for case (_, .failure(let error)) in prepared.prefix(given.count) { throw error }
         let policy = AuditPolicy(required: required, warnDays: warnDays)
         let progress = isatty(STDERR_FILENO) == 1 && !json ? ProgressLine(total: prepared.count) : nil
-        let rows = await Self.test(prepared, concurrency: concurrency, timeout: timeout, environment: environment, policy: policy) {
-            progress?.advance(meetsPolicy: $0.meetsPolicy)
+        let rows = await Self.test(prepared, concurrency: concurrency, timeout: timeout, environment: environment) {
+            progress?.advance(meetsPolicy: $0.meets(policy))
         }
         progress?.finish()
         Console.current.output(json ? AuditRow.json(rows, policy: policy) : AuditRow.table(rows, policy: policy))
-        if !rows.allSatisfy(\.meetsPolicy) { throw ExitCode(1) }
+        if !rows.allSatisfy({ $0.meets(policy) }) { throw ExitCode(1) }
     }
 
-    /// The targets, in the order given: arguments, then the file's lines, then (with --all) every service entry.
-    func targetList(environment: [String: String]) throws -> [String] {
-        var list = targets
+    /// The targets, in the order given: arguments, then the file's lines; then, listed apart, every service entry
+    /// (with --all).
+    func targetList(environment: [String: String]) throws -> (given: [String], listed: [String]) {
+        var given = targets
         if let file {
             guard let text = LocalFiles.onDisk(environment: environment).contents(file) else {
                 throw PGSecureCommand.CommandFailure(line: "--file: cannot read \(file)")
             }
-            list += ServiceFileEdit.byteLines(text).map { String(ServiceFileEdit.trimmed($0)) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            given += ServiceFileEdit.byteLines(text).map { String(ServiceFileEdit.trimmed($0)) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
         }
-        if all {
-            list += ServiceListing.all(environment: environment, files: .onDisk(environment: environment), knownKeywords: LibPQ.knownKeywords)
-                .filter { !$0.isShadowed }.map(\.name)
-        }
-        return list
+        guard all else { return (given, []) }
+        let listed = ServiceListing.all(environment: environment, files: .onDisk(environment: environment), knownKeywords: LibPQ.knownKeywords)
+            .filter { !$0.isShadowed }.map(\.name)
+        return (given, listed)
     }
 
     /// A service name, or a connection string, through the one pipeline; the settings as saved (weak modes kept,
@@ -94,21 +101,28 @@ struct AuditCommand: AsyncParsableCommand {
         return resolved.settingsToTest
     }
 
-    /// Tests every target with at most `concurrency` at a time; rows come back in the targets' order.
+    /// Tests every target with at most `concurrency` at a time (a refused one is a row at once, using no slot);
+    /// rows come back in the targets' order.
     static func test(
-        _ targets: [(String, ConnectionSettings)], concurrency: Int, timeout: Double, environment: [String: String],
-        policy: AuditPolicy, onRow: @escaping @Sendable (AuditRow) -> Void
+        _ targets: [(String, Result<ConnectionSettings, InputError>)], concurrency: Int, timeout: Double,
+        environment: [String: String], onRow: @escaping @Sendable (AuditRow) -> Void
     ) async -> [AuditRow] {
         await withTaskGroup(of: (Int, AuditRow).self) { group in
             var rows = [AuditRow?](repeating: nil, count: targets.count)
             var next = 0
             func startNext() {
-                guard next < targets.count else { return }
-                let (index, (name, settings)) = (next, targets[next])
+                while next < targets.count, case .failure(let error) = targets[next].1 {
+                    let row = AuditRow(target: targets[next].0, refusedBecause: error.problem)
+                    rows[next] = row
+                    onRow(row)
+                    next += 1
+                }
+                guard next < targets.count, case .success(let settings) = targets[next].1 else { return }
+                let (index, name) = (next, targets[next].0)
                 next += 1
                 group.addTask {
                     let report = await ConnectionTester.test(settings, timeout: timeout, environment: environment)
-                    return (index, AuditRow(target: name, report: report, policy: policy))
+                    return (index, AuditRow(target: name, report: report))
                 }
             }
             for _ in 0..<min(concurrency, targets.count) { startNext() }

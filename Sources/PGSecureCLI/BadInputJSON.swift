@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PGSecureModel
 
 /// What `--json` prints for bad input: scripts parse stdout whatever happened. `test` answers in its report's shape
 /// (connected, verdict, diagnosis), with `root-cert-missing` for an unusable root file and `bad-input` otherwise.
@@ -30,7 +26,7 @@ enum BadInputJSON {
 
     /// `line` is the one-line message already said on stderr ("field: problem — fix").
     static func render(_ line: String, forTest: Bool) -> String {
-        let code = line.hasPrefix("sslrootcert:") ? "root-cert-missing" : "bad-input"
+        let code = (line.hasPrefix("sslrootcert:") ? DiagnosisCode.rootCertMissing : .badInput).rawValue
         let parts = line.split(separator: " — ", maxSplits: 1).map(String.init)
         let text =
             forTest

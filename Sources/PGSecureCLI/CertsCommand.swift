@@ -4,6 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import PGSecureDisk
 import PGSecureLibPQ
 import PGSecureModel
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PGSecureDisk
 import PGSecureLibPQ
 import PGSecureModel
 
@@ -33,7 +34,7 @@ struct ConnectionOptions: ParsableArguments {
     var targetOS: String?
 
     /// What the person gave on the command line, for the one resolution pipeline.
-    func request(keepsSecrets: Bool? = nil) throws(InputError) -> ConnectionRequest {
+    func request(keepsSecrets: Bool? = nil, requiresHost: Bool = true) throws(InputError) -> ConnectionRequest {
         var fields: [LibpqOption] = []
         let given: [(String, String?)] = [
             ("host", host), ("port", port), ("user", user), ("dbname", dbname), ("sslmode", sslmode),
@@ -46,14 +47,15 @@ struct ConnectionOptions: ParsableArguments {
         }
         return ConnectionRequest(
             connectionString: connectionString, fields: fields, sslmodeIsExplicit: sslmode != nil,
-            keepsSecrets: keepsSecrets ?? includePassword)
+            keepsSecrets: keepsSecrets ?? includePassword, requiresHost: requiresHost)
     }
 
     /// The settings to output or test, and what to tell the person about them (said only once the output is made,
     /// so bad input leaves a single line).
-    func resolve(keepsSecrets: Bool? = nil) throws(InputError) -> Resolution {
+    func resolve(keepsSecrets: Bool? = nil, requiresHost: Bool = true) throws(InputError) -> Resolution {
         let here = ResolutionContext.libpq(environment: Console.current.environment)
-        return try ConnectionResolver.resolve(request(keepsSecrets: keepsSecrets), in: try targetSystem().map(here.forTarget) ?? here)
+        return try ConnectionResolver.resolve(
+            request(keepsSecrets: keepsSecrets, requiresHost: requiresHost), in: try targetSystem().map(here.forTarget) ?? here)
     }
 
     func targetSystem() throws(InputError) -> TargetSystem? {

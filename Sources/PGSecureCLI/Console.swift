@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import PGSecureModel
+import PGSecureDisk
 import PGSecureWizard
 import PGSecureWizardRuntime
 import SystemPackage
@@ -67,10 +68,10 @@ public struct Console: Sendable {
 
     static func narrowStandardOutput() -> String? {
         var status = stat()
-        guard fstat(STDOUT_FILENO, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_uid == geteuid(),
-            status.st_mode & 0o077 != 0
-        else { return nil }
-        let narrowed = status.st_mode & 0o700
+        guard fstat(STDOUT_FILENO, &status) == 0 else { return nil }
+        let facts = LocalFiles.Facts(status)
+        guard facts.isRegularFile, facts.isOwnedByCurrentUser, facts.mode & 0o077 != 0 else { return nil }
+        let narrowed = mode_t(facts.mode & 0o700)
         guard fchmod(STDOUT_FILENO, narrowed) == 0 else {
             return "warning: stdout is a file others can read, and its mode could not be narrowed; it holds the password"
         }

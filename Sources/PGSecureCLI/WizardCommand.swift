@@ -1,4 +1,5 @@
 import ArgumentParser
+import PGSecureDisk
 import PGSecureLibPQ
 import PGSecureModel
 import PGSecureWizard

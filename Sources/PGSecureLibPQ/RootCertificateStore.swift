@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import COpenSSL
+import PGSecureDisk
 import PGSecureModel
 
 /// Finds root certificate bundles on this machine and looks inside them with OpenSSL.
@@ -52,11 +53,10 @@ public enum RootCertificateStore {
 
     /// What is at `path`: a file of PEM certificates, a directory of them, or nothing.
     public static func inspect(path: String, source: String, countingAll: Bool = true) -> RootCertificateCandidate {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
+        guard let facts = LocalFiles.Facts.of(path) else {
             return RootCertificateCandidate(source: source, path: path, exists: false)
         }
-        let isDirectory = (status.st_mode & S_IFMT) == S_IFDIR
+        let isDirectory = facts.isDirectory
         let isReadable = access(path, R_OK) == 0
         let fingerprints = isDirectory || !isReadable ? [] : certificateFingerprints(inFile: path, limit: countingAll ? nil : 1)
         return RootCertificateCandidate(

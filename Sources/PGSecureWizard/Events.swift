@@ -19,6 +19,8 @@ public enum WizardEvent: Sendable {
     case copyFinished(CopyResult)
     case fileWritten(FileWriteResult)
     case serviceSaved(ServiceSaveResult)
+    /// What `.readFiles` found.
+    case filesRead([LocalFiles.File])
     /// What `.inspectRoot` found; ignored when the path in the field has changed since.
     case rootInspected(RootCertificateCandidate)
 }
@@ -36,6 +38,9 @@ public enum Effect: Sendable, Equatable {
     case writeFile(path: String, contents: String, permissions: Int, overwrite: Bool)
     /// Writes a checked service entry and password line (`pgsecure save`); comes back as `.serviceSaved`.
     case saveService(ServicePlan)
+    /// Reads files the start-up snapshot did not take (a pasted passfile) before a save plans with them; comes back
+    /// as `.filesRead`.
+    case readFiles(paths: [String])
     /// Restore the terminal, then print `output` (if any) on stdout and exit with `status`.
     case exit(output: String?, status: Int32)
 
@@ -54,9 +59,11 @@ public enum FileWriteResult: Sendable, Equatable {
     case failed(path: String, message: String)
 }
 
+/// Each case carries the save's files as they now are (`written`, `found`), so the wizard's snapshot follows its own
+/// writes and learns of a change made meanwhile: its next save then plans from what is really there.
 public enum ServiceSaveResult: Sendable, Equatable {
-    /// `passwordPath`: where the password went, when one was saved.
-    case saved(name: String, servicePath: String, passwordPath: String?)
+    /// `passwordPath`: where the password went, when one was saved; `notices`: the plan's, to say once saved.
+    case saved(name: String, servicePath: String, passwordPath: String?, notices: [String], written: [LocalFiles.File])
     case unchanged(name: String, path: String)
-    case failed(message: String)
+    case failed(message: String, found: [LocalFiles.File])
 }

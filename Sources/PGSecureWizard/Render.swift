@@ -662,7 +662,7 @@ struct BodyWriter {
             if let refusal = state.status, refusal.tone == .failure {
                 line(refusal.text, style: .danger)
             } else {
-                line("writes [name] in ~/.pg_service.conf, the password in ~/.pgpass (0600)", style: .muted)
+                line(state.serviceSaveDestination, style: .muted)
             }
         case .confirmService(let plan):
             for text in plan.confirmationLines { paragraph(text, style: .warning) }

@@ -130,7 +130,7 @@ extension WizardState {
             .clientCertRevoked: .rootCertificate
         case .clientCertUserMismatch: .user
         case .certRevoked: .host
-        case .ok, .unknown: nil
+        case .ok, .unknown, .badInput: nil
         }
     }
 
@@ -317,16 +317,26 @@ extension WizardState {
         case .serviceSaved(let result):
             filePrompt = nil
             switch result {
-            case .saved(let name, let servicePath, let passwordPath):
+            case .saved(let name, let servicePath, let passwordPath, let notices, let written):
+                // The next save plans from what was just written, not from the files as they were at start.
+                context.files = context.files.updating(written)
                 status = StatusMessage(
                     text: "✓ Saved service \(name) in \(servicePath)" + (passwordPath.map { ", the password in \($0)" } ?? "")
-                        + ": psql service=\(name)", tone: .success)
+                        + ": psql service=\(name)" + notices.map { ". " + $0 }.joined(), tone: .success)
             case .unchanged(let name, let path):
                 status = StatusMessage(text: "✓ Service \(name) in \(path) already holds these settings", tone: .success)
-            case .failed(let message):
+            case .failed(let message, let found):
+                // Refused once, the change made meanwhile is known now: trying again keeps it (or shows it to confirm).
+                context.files = context.files.updating(found)
                 status = StatusMessage(text: "✗ Not saved: \(message)", tone: .failure)
             }
             return []
+        case .filesRead(let files):
+            context.files = context.files.updating(files)
+            guard let name = saveAwaitingFiles else { return [] }
+            saveAwaitingFiles = nil
+            guard case .serviceName = filePrompt else { return [] }
+            return saveServiceEffect(name: name)
         case .fileWritten(let result):
             switch result {
             case .written(let path, let permissions):
@@ -617,12 +627,20 @@ extension WizardState {
         settings(includingPassword: includesPassword).flatMap { selectedOutput.text(for: $0) }
     }
 
-    /// "Save as service…": the plan is made and checked here, from the files as they were at start (no I/O); an
-    /// entry holding other values is shown for confirmation first, and the writer refuses if a file changed since.
+    /// "Save as service…": the plan is made and checked here, from the wizard's snapshot of the files (no I/O); a
+    /// file the snapshot does not hold (a pasted passfile) is read first. An entry holding other values is shown for
+    /// confirmation first, and the writer refuses if a file changed since the snapshot.
     mutating func saveServiceEffect(name: String) -> [Effect] {
         guard case .success(let settings) = settings(includingPassword: true) else { return [] }
         let plan: ServicePlan
         do {
+            let paths = try ServicePlan.paths(settings: settings, environment: context.environment, files: context.files)
+            let unread = [paths.service, paths.password].compactMap { $0 }.filter { !context.files.knows($0) }
+            if !unread.isEmpty {
+                saveAwaitingFiles = name
+                status = StatusMessage(text: "Reading \(unread.joined(separator: ", "))…", tone: .info)
+                return [.readFiles(paths: unread)]
+            }
             plan = try ServicePlan(name: name, settings: settings, environment: context.environment, files: context.files)
         } catch {
             status = StatusMessage(text: "✗ " + error.description, tone: .failure)
@@ -634,6 +652,14 @@ extension WizardState {
         }
         status = StatusMessage(text: "Saving service \(name)…", tone: .info)
         return [.saveService(plan)]
+    }
+
+    /// Where "Save as service…" writes (the files libpq reads for these settings), for the line under its prompt.
+    var serviceSaveDestination: String {
+        guard case .success(let settings) = settings(includingPassword: true),
+            let paths = try? ServicePlan.paths(settings: settings, environment: context.environment, files: context.files)
+        else { return "writes [name] in the service file libpq reads" }
+        return "writes [name] in \(paths.service)" + (paths.password.map { ", the password in \($0)" } ?? "")
     }
 
     mutating func writeEffect(path: String, overwrite: Bool) -> [Effect] {

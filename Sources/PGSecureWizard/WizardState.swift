@@ -36,7 +36,8 @@ public struct WizardContext: Sendable, Equatable {
     public var libpqVersion: Int32
     /// The output `--emit` asked for; preselected on the outputs step and printed on finishing.
     public var emit: OutputKind?
-    /// libpq's files (service files, the password file, ~/.postgresql) as read once at start: update never reads.
+    /// libpq's files (service files, the password file, ~/.postgresql) as read at start: update never reads. It is
+    /// brought up to date with what the wizard writes itself and with files read later for a save (`.readFiles`).
     public var files: LocalFiles
     /// Every keyword this libpq knows (for service files).
     public var knownKeywords: Set<String>
@@ -114,7 +115,8 @@ public struct FieldError: Hashable, Sendable {
 
 /// Everything the wizard knows. `update` changes it; `render` shows it.
 public struct WizardState: Sendable, Equatable {
-    public let context: WizardContext
+    /// Fixed for the run, but for `files`, which follows what the wizard itself writes and reads later.
+    public internal(set) var context: WizardContext
     /// How the terminal draws non-ASCII characters; the backend chooses once.
     public var glyphs: Glyphs = .unicode
     /// The terminal's size as last reported, for paging (PgUp/PgDn) through long panels.
@@ -177,6 +179,8 @@ public struct WizardState: Sendable, Equatable {
     public var includesPassword = false
     public var filePrompt: FilePrompt?
     public var status: StatusMessage?
+    /// The service name of a save waiting for files the snapshot did not hold (`.readFiles`); it goes on when they come.
+    public var saveAwaitingFiles: String?
 
     public init(context: WizardContext, connectionString initial: String? = nil) {
         self.context = context

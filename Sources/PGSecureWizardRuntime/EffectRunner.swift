@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import PGSecureDisk
 import PGSecureModel
 import PGSecureWizard
 import Synchronization
@@ -85,7 +86,11 @@ public final class EffectRunner: EffectRunning {
                 inbox.post(.fileWritten(FileWriter.write(contents, to: path, permissions: permissions, overwrite: overwrite)))
             }
         case .saveService(let plan):
-            DispatchQueue.global().async { inbox.post(.serviceSaved(ServiceSaver.save(plan))) }
+            let disk = LocalFiles.onDisk(environment: environment)
+            DispatchQueue.global().async { inbox.post(.serviceSaved(ServiceSaver.save(plan, disk: disk))) }
+        case .readFiles(let paths):
+            let disk = LocalFiles.onDisk(environment: environment)
+            DispatchQueue.global().async { inbox.post(.filesRead(disk.files(paths))) }
         }
     }
 }

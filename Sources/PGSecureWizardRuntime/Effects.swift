@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PGSecureDisk
+import PGSecureModel
 import PGSecureWizard
 import SystemPackage
 
@@ -95,13 +97,12 @@ public enum FileWriter {
     public static func write(_ contents: String, to path: String, permissions: Int, overwrite: Bool) -> FileWriteResult {
         func failure(_ code: Int32 = errno) -> FileWriteResult { .failed(path: path, message: String(cString: strerror(code))) }
         var mode = mode_t(permissions) & 0o777
-        var existing = stat()
-        if lstat(path, &existing) == 0 {
+        if let existing = LocalFiles.Facts.of(path, followingLinks: false) {
             guard overwrite else { return .exists(path: path) }
-            guard existing.st_mode & S_IFMT == S_IFREG else {
+            guard existing.isRegularFile else {
                 return .failed(path: path, message: "not a regular file; choose another name")
             }
-            mode &= existing.st_mode & 0o777
+            mode &= mode_t(existing.mode)
         } else if errno != ENOENT {
             return failure()
         }
@@ -141,7 +142,7 @@ public enum FileWriter {
                 if code == EEXIST { return .exists(path: path) }
                 // File systems without hard links: check once more, then rename.
                 guard [EPERM, EOPNOTSUPP, ENOSYS, EMLINK].contains(code) else { return failure(code) }
-                if lstat(path, &existing) == 0 { return .exists(path: path) }
+                if LocalFiles.Facts.of(path, followingLinks: false) != nil { return .exists(path: path) }
                 guard rename(temporary, path) == 0 else { return failure() }
             }
         }
@@ -152,7 +153,7 @@ public enum FileWriter {
             _ = fsync(directoryDescriptor)
             close(directoryDescriptor)
         }
-        return .written(path: path, permissions: Int(status.st_mode & 0o777))
+        return .written(path: path, permissions: LocalFiles.Facts(status).mode)
     }
 }
 

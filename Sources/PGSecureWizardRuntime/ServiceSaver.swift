@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import PGSecureDisk
 import PGSecureModel
 import PGSecureWizard
 
@@ -8,36 +6,36 @@ import PGSecureWizard
 /// service file, each atomically with its mode kept. Refuses, writing nothing, when either file changed since the
 /// plan read it, so an edit made meanwhile is never lost.
 public enum ServiceSaver {
-    public static func save(_ plan: ServicePlan) -> ServiceSaveResult {
+    /// `disk`: where the files are read back to see whether they changed (the real disk, or a stand-in in tests).
+    public static func save(_ plan: ServicePlan, disk: LocalFiles) -> ServiceSaveResult {
         var writes: [(path: String, original: String?, text: String, mode: Int)] = []
-        if let password = plan.password, let path = plan.passwordPath, !password.isUnchanged {
+        if let password = plan.password, let path = plan.passwordPath, plan.writesPasswordFile {
             writes.append((path, plan.passwordOriginal, password.text, plan.passwordMode))
         }
         if !plan.service.isUnchanged { writes.append((plan.servicePath, plan.serviceOriginal, plan.service.text, plan.serviceMode)) }
-        for write in writes where currentText(write.path) != write.original {
-            return .failed(message: "\(write.path) changed since it was read; nothing written, try again")
+        let paths = writes.map(\.path)
+        for write in writes where !isAsRead(write.path, original: write.original, on: disk) {
+            return .failed(message: "\(write.path) changed since it was read; nothing written, try again", found: disk.files(paths))
         }
+        var written: [LocalFiles.File] = []
         for write in writes {
             if case .failed(let path, let message) = FileWriter.write(write.text, to: write.path, permissions: write.mode, overwrite: true) {
-                return .failed(message: "could not write \(path): \(message); the old file is unchanged")
+                // An earlier file may be written already: the files as they now are.
+                return .failed(message: "could not write \(path): \(message); the old file is unchanged", found: disk.files(paths))
             }
+            written.append(LocalFiles.File(path: write.path, facts: disk.facts(write.path), text: write.text))
         }
         guard !writes.isEmpty else { return .unchanged(name: plan.name, path: plan.servicePath) }
-        let passwordSaved = writes.contains { $0.path == plan.passwordPath }
-        return .saved(name: plan.name, servicePath: plan.servicePath, passwordPath: passwordSaved ? plan.passwordPath : nil)
+        let passwordSaved = paths.contains { $0 == plan.passwordPath }
+        return .saved(
+            name: plan.name, servicePath: plan.servicePath, passwordPath: passwordSaved ? plan.passwordPath : nil,
+            notices: plan.notices, written: written)
     }
 
-    /// The file's text now; nil when it does not exist (or cannot be read, which the write would then refuse too).
-    static func currentText(_ path: String) -> String? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count <= 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return String(validating: bytes, as: UTF8.self)
+    /// The file is still what the plan read (`original` nil: it did not exist). One that exists but cannot be read
+    /// now never counts as unchanged.
+    static func isAsRead(_ path: String, original: String?, on disk: LocalFiles) -> Bool {
+        guard disk.facts(path) != nil else { return original == nil }
+        return original != nil && disk.contents(path) == original
     }
 }

@@ -38,6 +38,7 @@ struct AuditTests {
     @Test func everyTargetGetsItsVerdictAndTheSilentOneDelaysNobody() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
+        defer { try? FileManager.default.removeItem(at: home) }
         let (result, elapsed) = try await Self.timedAudit(["audit", "--all", "--json", "--timeout", "2"], environment: ["HOME": home.path, "PGPASSWORD": lab.password])
         #expect(result.status == 1, "\(result.stderr)")
         let rows = try Self.rows(result)
@@ -65,6 +66,7 @@ struct AuditTests {
     @Test func fewSlotsStillDrainPastBlackholes() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
+        defer { try? FileManager.default.removeItem(at: home) }
         // Four silent targets and two slots: the good ones still finish, and the run takes two timeouts, not four.
         let (result, elapsed) = try await Self.timedAudit(
             ["audit", "silent", "silent", "good", "silent", "silent", "good", "--concurrency", "2", "--timeout", "1", "--json"],
@@ -77,6 +79,7 @@ struct AuditTests {
     @Test func tenBlackholesCostOneTimeout() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
+        defer { try? FileManager.default.removeItem(at: home) }
         let (result, elapsed) = try await Self.timedAudit(
             ["audit", "--timeout", "2", "--json"] + Array(repeating: "silent", count: 10), environment: ["HOME": home.path])
         #expect(result.status == 1)
@@ -88,6 +91,7 @@ struct AuditTests {
     @Test func exitCodesFollowThePolicy() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
+        defer { try? FileManager.default.removeItem(at: home) }
         let environment = ["HOME": home.path, "PGPASSWORD": lab.password]
         #expect(try await offPool { try pgsecure(["audit", "good"], environment: environment) }.status == 0)
         #expect(try await offPool { try pgsecure(["audit", "good", "expiring"], environment: environment) }.status == 1)
@@ -101,9 +105,40 @@ struct AuditTests {
         #expect(fromFile.stdout.contains("2 of 2 meet the policy"), "\(fromFile.stdout)")
     }
 
+    /// One entry of the service file libpq would refuse does not stop `--all`: it is a failed row (bad-input, with
+    /// libpq's reason) and the others are tested; exit 1, as for any target that falls short.
+    @Test func aBrokenEntryIsAFailedRowAndTheOthersAreAudited() async throws {
+        let lab = try TLSLab.load()
+        let home = try makeTemporaryDirectory("pgsecure-audit")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let good = "host=localhost\nport=\(lab.port("good"))\nuser=\(lab.user)\ndbname=postgres\nsslmode=verify-full\nsslrootcert=\(lab.rootCertificate)\n"
+        try "[good]\n\(good)[broken]\nhost = spaced\n[nested]\nservice=good\n"
+            .write(to: home.appendingPathComponent(".pg_service.conf"), atomically: true, encoding: .utf8)
+        let environment = ["HOME": home.path, "PGPASSWORD": lab.password]
+        let result = try await offPool { try pgsecure(["audit", "--all", "--json"], environment: environment) }
+        #expect(result.status == 1, "\(result.stderr)")
+        let rows = try Self.rows(result)
+        #expect(Set(rows.keys) == ["good", "broken", "nested"])
+        #expect(rows["good"]?["verdict"] as? String == "verified-full")
+        #expect(rows["good"]?["meets_policy"] as? Bool == true)
+        for (name, reason) in [("broken", "syntax error in service file"), ("nested", "nested service specifications")] {
+            #expect(rows[name]?["verdict"] as? String == "failed", "\(name)")
+            #expect(rows[name]?["code"] as? String == "bad-input", "\(name)")
+            #expect(rows[name]?["meets_policy"] as? Bool == false, "\(name)")
+            #expect((rows[name]?["summary"] as? String)?.contains(reason) == true, "\(name): \(String(describing: rows[name]))")
+        }
+        let table = try await offPool { try pgsecure(["audit", "--all"], environment: environment) }
+        #expect(table.status == 1)
+        #expect(table.stdout.contains("1 of 3 meet the policy"), "\(table.stdout)")
+        #expect(table.stdout.split(separator: "\n").contains { $0.contains("broken") && $0.contains("bad-input") }, "\(table.stdout)")
+        // Named on the command line, the same entry is still bad input: exit 2.
+        #expect(try await offPool { try pgsecure(["audit", "broken"], environment: environment) }.status == 2)
+    }
+
     @Test func badInputExitsTwoBeforeTestingAnything() async throws {
         let lab = try TLSLab.load()
         let home = try Self.home(lab)
+        defer { try? FileManager.default.removeItem(at: home) }
         let environment = ["HOME": home.path]
         let unknown = try await offPool { try pgsecure(["audit", "good", "nosuch"], environment: environment) }
         #expect(unknown.status == 2)

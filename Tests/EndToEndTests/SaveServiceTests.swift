@@ -24,6 +24,7 @@ struct SaveServiceTests {
     @Test func savedServiceConnectsWithPsqlPsycopg2AndPgsecure() async throws {
         let lab = try TLSLab.load()
         let home = try makeTemporaryDirectory("pgsecure-save")
+        defer { try? FileManager.default.removeItem(at: home) }
         let services = home.appendingPathComponent(".pg_service.conf").path
         let passwords = home.appendingPathComponent(".pgpass").path
         try Self.existingServices.write(toFile: services, atomically: false, encoding: .utf8)
@@ -84,6 +85,7 @@ struct SaveServiceTests {
     @Test func newFilesAreCreated0600() async throws {
         let lab = try TLSLab.load()
         let home = try makeTemporaryDirectory("pgsecure-save-new")
+        defer { try? FileManager.default.removeItem(at: home) }
         let result = try await offPool { try pgsecure(Self.saveArguments(lab, name: "fresh", extra: ["--password-stdin"]), input: lab.password + "\n", environment: ["HOME": home.path]) }
         #expect(result.status == 0, "\(result.stderr)")
         #expect(Self.mode(home.appendingPathComponent(".pg_service.conf").path) == 0o600)
@@ -93,6 +95,7 @@ struct SaveServiceTests {
     @Test func aConnectionThatFailsIsNotSaved() async throws {
         let lab = try TLSLab.load()
         let home = try makeTemporaryDirectory("pgsecure-save-fail")
+        defer { try? FileManager.default.removeItem(at: home) }
         let result = try await offPool { try pgsecure(["save", "bad"] + lab.fields("expired") + ["--sslrootcert", lab.rootCertificate], environment: ["HOME": home.path]) }
         #expect(result.status == 1)
         #expect(result.stderr.contains("not saved"))
@@ -104,6 +107,7 @@ struct SaveServiceTests {
     @Test func aFailedWriteLeavesTheOldFileIntact() async throws {
         let lab = try TLSLab.load()
         let home = try makeTemporaryDirectory("pgsecure-save-efbig")
+        defer { try? FileManager.default.removeItem(at: home) }
         let services = home.appendingPathComponent(".pg_service.conf").path
         try Self.existingServices.write(toFile: services, atomically: false, encoding: .utf8)
         let command = "trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\""

@@ -33,6 +33,42 @@ struct SaveCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).isEmpty)
     }
 
+    /// A local socket service (no host): the password goes in as libpq looks it up then, host "localhost".
+    @Test func withoutAHostThePasswordIsSavedForLocalhost() async throws {
+        let home = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let result = await pgsecure(
+            ["save", "local", "user=alex dbname=app", "--password-stdin", "--skip-test"], input: "pw\n", environment: ["HOME": home.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOfFile: home.path + "/.pgpass", encoding: .utf8) == "localhost:5432:app:alex:pw\n")
+        #expect(result.stdout.contains("saved the password in \(home.path)/.pgpass (mode 600)"), "\(result.stdout)")
+        #expect(try String(contentsOfFile: home.path + "/.pg_service.conf", encoding: .utf8).hasPrefix("[local]\nuser=alex\ndbname=app\n"))
+        #expect(result.stderr.contains("saved for host localhost"), "\(result.stderr)")
+    }
+
+    /// libpq ignores a password file others may read: one that strict already keeps its mode, a looser one is
+    /// narrowed to 0600 (and said so), even when it already holds the line.
+    @Test(arguments: [
+        (0o400, "", 0o400, false), (0o600, "", 0o600, false), (0o644, "", 0o600, true), (0o640, "db:5432:app:alex:pw\n", 0o600, true),
+    ])
+    func aPasswordFileKeepsAStrictModeAndLosesALooseOne(before: Int, text: String, after: Int, narrowed: Bool) async throws {
+        let home = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let pgpass = home.path + "/.pgpass"
+        try (text.isEmpty ? "other:5432:x:y:z\n" : text).write(toFile: pgpass, atomically: false, encoding: .utf8)
+        chmod(pgpass, mode_t(before))
+        let result = await pgsecure(
+            ["save", "prod", "--host", "db", "--user", "alex", "--dbname", "app", "--password-stdin", "--skip-test"], input: "pw\n",
+            environment: ["HOME": home.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let mode = try FileManager.default.attributesOfItem(atPath: pgpass)[.posixPermissions] as? Int
+        #expect(mode == after)
+        #expect(try String(contentsOfFile: pgpass, encoding: .utf8).hasSuffix("db:5432:app:alex:pw\n"))
+        #expect(result.stdout.contains("saved the password in \(pgpass) (mode \(String(after, radix: 8)))"), "\(result.stdout)")
+        #expect(result.stderr.contains("mode \(String(before, radix: 8))") == narrowed, "\(result.stderr)")
+        #expect(!result.stdout.contains("pw\n") && !result.stderr.contains(":pw"), "the password is never shown")
+    }
+
     @Test func servicesListsEntriesWithTheirStrength() async throws {
         let home = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: home) }

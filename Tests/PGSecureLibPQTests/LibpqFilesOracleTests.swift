@@ -1,4 +1,5 @@
 import Foundation
+import PGSecureDisk
 import PGSecureLibPQ
 import Testing
 @testable import PGSecureModel

@@ -1,4 +1,5 @@
 import Foundation
+import PGSecureDisk
 import PGSecureLibPQ
 import TestSupport
 import Testing
@@ -170,6 +171,30 @@ struct SaveOracleTests {
         for ((testCase, answer), password) in zip(zip(cases, answers), passwords) {
             #expect(answer.password == password, "\(testCase.conninfo)")
         }
+    }
+
+    /// Without a host libpq looks the password up as "localhost" (the default socket directory), under another socket
+    /// directory as that path, and with only hostaddr as the address: the saved line must be the one libpq reads.
+    @Test(arguments: [
+        (ConnectionSettings(user: "alex", dbname: "app"), "user=alex dbname=app"),
+        (ConnectionSettings(endpoints: [Endpoint(host: PasswordFile.defaultSocketDirectory)], user: "alex"), "host=/var/run/postgresql user=alex"),
+        (ConnectionSettings(endpoints: [Endpoint(host: "/tmp/sock:et", port: 6000)], user: "alex", dbname: "app"), "host='/tmp/sock:et' port=6000 user=alex dbname=app"),
+        (ConnectionSettings(user: "alex", dbname: "app", otherOptions: [LibpqOption("hostaddr", "127.0.0.1")]), "hostaddr=127.0.0.1 user=alex dbname=app"),
+    ])
+    func socketAndAddressLinesAreTheOnesLibpqReads(settings: ConnectionSettings, conninfo: String) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgsecure-savesock-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let passfile = directory.appendingPathComponent("pgpass").path
+        let environment = ["HOME": directory.path, "PGPASSFILE": passfile]
+        var settings = settings
+        settings.password = "p:w\\d"
+        let plan = try ServicePlan(name: "local", settings: settings, environment: environment, files: .onDisk(environment: environment))
+        let text = try #require(plan.password?.text)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: passfile))
+        chmod(passfile, 0o600)
+        let answers = try await offPool { try Oracle.askLibpq([Oracle.Case(conninfo: conninfo + " connect_timeout=1", env: environment)]) }
+        #expect(answers.first?.password == "p:w\\d", "\(text.debugDescription) for \(conninfo)")
     }
 
     /// The new file is the old one with the entry added, or with one line replaced by it; nothing else moved.

@@ -22,17 +22,26 @@ final class Harness: Sendable {
     let inspectedPaths = Mutex<[String]>([])
     let cancelledTests = Mutex(0)
     let performed = Mutex<[Effect]>([])
+    /// The wizard's view of libpq's files (its start-up snapshot), and its parser: none, and nothing parsed, unless a
+    /// test hands real ones in.
+    let files: LocalFiles
+    let parse: @Sendable (String) -> Result<[LibpqOption], InputError>
 
-    init(tester: Tester = .verified, environment: [String: String] = ["PATH": "/nonexistent"]) {
+    init(
+        tester: Tester = .verified, environment: [String: String] = ["PATH": "/nonexistent"], files: LocalFiles = .none,
+        parse: @escaping @Sendable (String) -> Result<[LibpqOption], InputError> = { _ in .success([]) }
+    ) {
         self.tester = tester
         self.environment = environment
+        self.files = files
+        self.parse = parse
     }
 
     /// Runs the loop on a thread of its own, as the real wizard runs on the main thread: the loop sleeps in `poll`,
     /// and on the test's (cooperative) thread it would starve the tester's tasks on a small machine.
     func run(on backend: TestBackend, timings: BenchTimings = .off) async -> (exit: WizardExit, state: WizardState) {
         let context = WizardContext(
-            environment: ["HOME": "/nonexistent"], parseConnectionString: { _ in .success([]) }, libpqVersion: 150_018)
+            environment: ["HOME": files.home ?? "/nonexistent"], parseConnectionString: parse, libpqVersion: 150_018, files: files)
         let runner = EffectRunner(
             environment: environment, tester: { settings in await self.test(settings) },
             inspectRootFile: { path in self.inspect(path) })

@@ -43,7 +43,7 @@ struct SaveServiceWizardTests {
         #expect(!plan.service.text.contains(secret))
         #expect(plan.password?.text == "db.example.com:5432:app:alex:\(secret)\n")
         #expect(plan.passwordPath == "\(Self.home)/.pgpass")
-        state = Wizard.update(state, .serviceSaved(.saved(name: "prod", servicePath: plan.servicePath, passwordPath: plan.passwordPath))).0
+        state = Wizard.update(state, .serviceSaved(.saved(name: "prod", servicePath: plan.servicePath, passwordPath: plan.passwordPath, notices: [], written: []))).0
         #expect(state.filePrompt == nil)
         #expect(Wizard.render(state, Size(width: 160, height: 40)).joinedText.contains("✓ Saved service prod in /home/alex/.pg_service.conf"))
     }
@@ -67,6 +67,42 @@ struct SaveServiceWizardTests {
             return
         }
         #expect(plan.service.text.hasPrefix("[prod]\nhost=db.example.com\n"))
+    }
+
+    /// A passfile pasted in the connection string is outside the start-up snapshot: update asks for it to be read
+    /// (no I/O of its own), then plans with it; and what a save wrote is what the next save starts from.
+    @Test func anUnreadPassfileIsReadFirstAndTheSnapshotFollowsTheWrites() throws {
+        let passfile = "\(Self.home)/team.pgpass"
+        var context = makeContext()
+        context.files = Self.files([:]).snapshot(of: ["\(Self.home)/.pg_service.conf", "\(Self.home)/.pgpass"])
+        var state = WizardState(context: context, connectionString: "host=db.example.com port=5432 user=alex dbname=app passfile=\(passfile)")
+        drive(&state, [.key(.enter), .key(.tab), .text(secret), .key(.enter), .key(.enter), .key(.enter), .text(labRoot), .key(.enter)])
+        state = Wizard.update(state, .testFinished(id: state.lastTestID, verifiedReport())).0
+        drive(&state, [.key(.enter)])
+        let asked = drive(&state, [.key(.character("v")), .text("prod"), .key(.enter)])
+        #expect(asked == [.readFiles(paths: [passfile])])
+        let team = LocalFiles.File(path: passfile, facts: LocalFiles.Facts(isRegularFile: true, mode: 0o600), text: "other:5432:db:bob:pw\n")
+        let (afterRead, effects) = Wizard.update(state, .filesRead([team]))
+        state = afterRead
+        guard case .saveService(let plan)? = effects.first else {
+            Issue.record("no save after reading: \(effects)")
+            return
+        }
+        #expect(plan.passwordPath == passfile)
+        #expect(plan.password?.text == "other:5432:db:bob:pw\ndb.example.com:5432:app:alex:\(secret)\n")
+        let written = [
+            LocalFiles.File(path: passfile, facts: team.facts, text: plan.password?.text),
+            LocalFiles.File(path: plan.servicePath, facts: team.facts, text: plan.service.text),
+        ]
+        state = Wizard.update(state, .serviceSaved(.saved(
+            name: "prod", servicePath: plan.servicePath, passwordPath: passfile, notices: [], written: written))).0
+        let again = drive(&state, [.key(.character("v")), .text("staging"), .key(.enter)])
+        guard case .saveService(let next)? = again.first else {
+            Issue.record("no second save: \(again)")
+            return
+        }
+        #expect(next.serviceOriginal == plan.service.text && next.passwordOriginal == plan.password?.text)
+        #expect(next.password?.isUnchanged == true)
     }
 
     @Test func aNameTheFileCannotHoldIsRefusedOnScreen() {

@@ -6,6 +6,7 @@ import Darwin
 import CLibPQ
 import COpenSSL
 import Dispatch
+import PGSecureDisk
 import PGSecureModel
 
 /// One real connection through libpq with exactly the given settings, observed phase by phase.
@@ -259,12 +260,11 @@ struct ConnectionPlan {
     /// The client certificate file's certificates and the key file's mode and owner, for the report and diagnosis.
     func clientCertificate() -> ClientCertificateFacts? {
         guard let certificateFile = clientCertificateFile, let keyFile = clientKeyFile else { return nil }
-        var status = stat()
-        let keyExists = stat(keyFile, &status) == 0
+        let key = LocalFiles.Facts.of(keyFile)
         return ClientCertificateFacts(
             certificateFile: certificateFile, keyFile: keyFile,
             certificates: ChainInspector.certificates(inFile: certificateFile),
-            keyMode: keyExists ? UInt32(status.st_mode & 0o7777) : nil, keyOwnedByRoot: keyExists && status.st_uid == 0,
+            keyMode: key.map { UInt32($0.mode) }, keyOwnedByRoot: key?.isOwnedByRoot == true,
             keyIsEncrypted: Self.isEncryptedPEMKey(keyFile))
     }
 
@@ -283,8 +283,7 @@ struct ConnectionPlan {
     static func libpqLoads(rootFile: String?, libpqVersion: Int32) -> Bool {
         guard let rootFile, !rootFile.isEmpty else { return false }
         if rootFile == systemRootCertificate, libpqVersion >= firstLibpqWithSystemRoots { return true }
-        var status = stat()
-        guard stat(rootFile, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
+        guard LocalFiles.Facts.of(rootFile)?.isRegularFile == true else { return false }
         return access(rootFile, R_OK) == 0
     }
 }

@@ -2,18 +2,22 @@
 /// ~/.postgresql). Injected, so the pipeline stays pure: the CLI reads the disk, the wizard a snapshot taken at start.
 public struct LocalFiles: Sendable {
     /// What `stat` says of a path, as far as libpq cares.
-    public struct Facts: Sendable, Equatable {
+    public struct Facts: Sendable, Hashable {
         public var isRegularFile: Bool
         /// Permission bits (0o777).
         public var mode: Int
         public var isOwnedByCurrentUser: Bool
         public var isOwnedByRoot: Bool
+        public var isDirectory: Bool
 
-        public init(isRegularFile: Bool, mode: Int, isOwnedByCurrentUser: Bool = true, isOwnedByRoot: Bool = false) {
+        public init(
+            isRegularFile: Bool, mode: Int, isOwnedByCurrentUser: Bool = true, isOwnedByRoot: Bool = false, isDirectory: Bool = false
+        ) {
             self.isRegularFile = isRegularFile
             self.mode = mode
             self.isOwnedByCurrentUser = isOwnedByCurrentUser
             self.isOwnedByRoot = isOwnedByRoot
+            self.isDirectory = isDirectory
         }
     }
 
@@ -29,10 +33,13 @@ public struct LocalFiles: Sendable {
     public var facts: @Sendable (String) -> Facts?
     /// nil: missing or unreadable.
     public var contents: @Sendable (String) -> String?
+    /// The paths a snapshot holds (any other reads as missing, though it may exist); nil: every path is answered.
+    public var knownPaths: Set<String>?
 
     public init(
         home: String?, currentDirectory: String?, userName: String? = nil, systemConfigurationDirectory: String,
-        facts: @escaping @Sendable (String) -> Facts?, contents: @escaping @Sendable (String) -> String?
+        facts: @escaping @Sendable (String) -> Facts?, contents: @escaping @Sendable (String) -> String?,
+        knownPaths: Set<String>? = nil
     ) {
         self.home = home
         self.currentDirectory = currentDirectory
@@ -40,6 +47,31 @@ public struct LocalFiles: Sendable {
         self.systemConfigurationDirectory = systemConfigurationDirectory
         self.facts = facts
         self.contents = contents
+        self.knownPaths = knownPaths
+    }
+
+    /// One file as it was found (or written): `facts` nil when it does not exist, `text` nil when it cannot be read.
+    public struct File: Sendable, Hashable {
+        public let path: String
+        public let facts: Facts?
+        public let text: String?
+
+        public init(path: String, facts: Facts?, text: String?) {
+            self.path = path
+            self.facts = facts
+            self.text = text
+        }
+    }
+
+    /// Whether `path` is answered for what it is: a snapshot answers only for the paths it read.
+    public func knows(_ path: String) -> Bool { knownPaths?.contains(path) ?? true }
+
+    /// These paths as they are now.
+    public func files(_ paths: [String]) -> [File] {
+        paths.map { path in
+            let found = facts(path)
+            return File(path: path, facts: found, text: found?.isRegularFile == true ? contents(path) : nil)
+        }
     }
 
     /// A machine with none of libpq's files.
@@ -56,11 +88,8 @@ public struct LocalFiles: Sendable {
     /// The files libpq itself reads for a connection in this environment (service files, the password file,
     /// ~/.postgresql's defaults), and managed providers' root files.
     public func libpqPaths(environment: [String: String]) -> [String] {
-        var paths: [String] = []
-        if let named = environment["PGSERVICEFILE"] { paths.append(named) }
-        if let home { paths += [home + "/.pg_service.conf", home + "/.pgpass"] }
-        paths.append((environment["PGSYSCONFDIR"] ?? systemConfigurationDirectory) + "/pg_service.conf")
-        if let named = environment["PGPASSFILE"] { paths.append(named) }
+        var paths = ServiceFile.searchPaths(environment: environment, files: self).all
+        if let passwordFile = PasswordFile.path(passfile: nil, environment: environment, files: self) { paths.append(passwordFile) }
         paths += ["root.crt", "root.crl", "postgresql.crt", "postgresql.key"].compactMap(homePostgresqlFile)
         // Not libpq's, but where pgsecure looks for a managed provider's root (chosen for that provider's hosts).
         paths += Provider.all.flatMap { $0.rootFilePlaces(in: self) }
@@ -70,16 +99,20 @@ public struct LocalFiles: Sendable {
     /// These files as they are now, read once: for the wizard, whose update must not touch the disk.
     /// Any other path reads as missing.
     public func snapshot(of paths: [String]) -> LocalFiles {
-        var facts: [String: Facts] = [:]
-        var contents: [String: String] = [:]
-        for path in paths {
-            guard let found = self.facts(path) else { continue }
-            facts[path] = found
-            if found.isRegularFile, let text = self.contents(path) { contents[path] = text }
-        }
-        return LocalFiles(
-            home: home, currentDirectory: currentDirectory, userName: userName,
-            systemConfigurationDirectory: systemConfigurationDirectory,
-            facts: { [facts] in facts[$0] }, contents: { [contents] in contents[$0] })
+        var empty = self
+        (empty.facts, empty.contents, empty.knownPaths) = ({ _ in nil }, { _ in nil }, [])
+        return empty.updating(files(paths))
+    }
+
+    /// This view with `files` as they are now (read since, or just written by the wizard itself): what it answers
+    /// for those paths, and from then on knows.
+    public func updating(_ files: [File]) -> LocalFiles {
+        let byPath = Dictionary(files.map { ($0.path, $0) }, uniquingKeysWith: { _, later in later })
+        var updated = self
+        let (facts, contents) = (self.facts, self.contents)
+        updated.facts = { path in byPath[path].map(\.facts) ?? facts(path) }
+        updated.contents = { path in byPath[path].map(\.text) ?? contents(path) }
+        updated.knownPaths = knownPaths?.union(byPath.keys)
+        return updated
     }
 }

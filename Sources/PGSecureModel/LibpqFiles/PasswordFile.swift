@@ -4,9 +4,18 @@ public enum PasswordFile {
     /// The socket directory libpq was built with; a socket host there is "localhost" to the password file.
     public static let defaultSocketDirectory = "/var/run/postgresql"
 
-    /// The file libpq would read: the passfile keyword (PGPASSFILE folds into it), else ~/.pgpass.
-    public static func path(passfile: String?, files: LocalFiles) -> String? {
-        passfile ?? files.home.map { $0 + "/.pgpass" }
+    /// The file libpq would read (fe-connect.c, connectOptions2): the passfile keyword, else PGPASSFILE, else
+    /// ~/.pgpass; an empty value counts as unset.
+    public static func path(passfile: String?, environment: [String: String], files: LocalFiles) -> String? {
+        let named = [passfile, environment["PGPASSFILE"]].lazy.compactMap { $0 }.first { !$0.isEmpty }
+        return named ?? files.home.map { $0 + "/.pgpass" }
+    }
+
+    /// The mode to write the file with: an existing one keeps its mode when libpq reads it (no group or world
+    /// access, so 0600 or stricter), a looser one is narrowed to 0600 (libpq ignores it as it is), a new one is 0600.
+    public static func mode(replacing existing: LocalFiles.Facts?) -> Int {
+        guard let existing, problem(existing) == nil else { return 0o600 }
+        return existing.mode
     }
 
     /// Why libpq would not read this file (nil: it would). libpq skips a file with group or world access.
@@ -18,7 +27,8 @@ public enum PasswordFile {
         return nil
     }
 
-    /// The host, as the password file sees it: "localhost" for no host or the default socket directory.
+    /// The host, as the password file sees it: "localhost" for no host or the default socket directory. Any other
+    /// socket directory is looked up by its path, a host name or address as written.
     public static func lookupHost(_ host: String?) -> String {
         guard let host, !host.isEmpty, host != defaultSocketDirectory else { return "localhost" }
         return host

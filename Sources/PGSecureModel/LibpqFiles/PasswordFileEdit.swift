@@ -16,6 +16,22 @@ public enum PasswordFileEdit {
             self.database = database
             self.user = user
         }
+
+        /// The keys libpq looks this connection's password up by, one per host it may try (fe-connect.c,
+        /// connectOptions2): each host, else each hostaddr, else the default socket directory ("localhost" to the
+        /// password file); the port, else 5432; the database, else the user name. Never empty.
+        public static func all(for settings: ConnectionSettings, user: String) -> [Key] {
+            let database = settings.dbname ?? user
+            guard settings.endpoints.isEmpty else {
+                return settings.endpoints.map {
+                    Key(host: PasswordFile.lookupHost($0.host), port: String($0.port ?? 5432), database: database, user: user)
+                }
+            }
+            let addresses: [String?] = (settings.otherOptions["hostaddr"] ?? "").split(separator: ",").map(String.init)
+            return (addresses.isEmpty ? [nil] : addresses).map {
+                Key(host: PasswordFile.lookupHost($0), port: "5432", database: database, user: user)
+            }
+        }
     }
 
     public struct Change: Sendable, Hashable {

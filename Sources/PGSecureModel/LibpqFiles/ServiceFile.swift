@@ -8,27 +8,40 @@ public enum ServiceFile {
         public let options: [LibpqOption]
     }
 
-    /// The entry for `name` in the files libpq searches: PGSERVICEFILE (else ~/.pg_service.conf, if it exists),
-    /// then PGSYSCONFDIR (else SYSCONFDIR)/pg_service.conf. libpq's errors are reproduced as InputErrors.
+    /// The service files libpq searches, in its order (fe-connect.c, parseServiceInfo): PGSERVICEFILE, else
+    /// ~/.pg_service.conf; then PGSYSCONFDIR's (else SYSCONFDIR's) pg_service.conf. Every reader and writer of
+    /// service files takes its paths from here.
+    public struct SearchPaths: Sendable, Equatable {
+        /// The person's own file, searched first and the one `save` writes: PGSERVICEFILE, else ~/.pg_service.conf
+        /// (nil: neither is set, no home directory).
+        public let user: String?
+        /// `user` is PGSERVICEFILE, which libpq opens without checking that it exists: a missing one is an error.
+        public let userIsNamed: Bool
+        /// The system-wide file, searched last.
+        public let system: String
+
+        public var all: [String] { [user, system].compactMap { $0 } }
+    }
+
+    public static func searchPaths(environment: [String: String], files: LocalFiles) -> SearchPaths {
+        let named = environment["PGSERVICEFILE"]
+        return SearchPaths(
+            user: named ?? files.home.map { $0 + "/.pg_service.conf" }, userIsNamed: named != nil,
+            system: (environment["PGSYSCONFDIR"] ?? files.systemConfigurationDirectory) + "/pg_service.conf")
+    }
+
+    /// The entry for `name` in the files libpq searches (`searchPaths`); libpq's errors are reproduced as InputErrors.
     public static func lookUp(
         _ name: String, environment: [String: String], files: LocalFiles, knownKeywords: Set<String>
     ) throws(InputError) -> Entry {
-        var candidates: [String] = []
-        if let named = environment["PGSERVICEFILE"] {
-            // libpq opens PGSERVICEFILE without checking that it exists: a missing one is an error.
-            guard let text = files.contents(named) else {
-                throw InputError(
-                    field: "service", problem: "service file \"\(named)\" not found (PGSERVICEFILE)",
-                    fix: "point PGSERVICEFILE at your pg_service.conf, or unset it")
-            }
-            if let options = try section(name, in: text, file: named, knownKeywords: knownKeywords) {
-                return Entry(name: name, file: named, options: options)
-            }
-        } else if let home = files.home {
-            candidates.append(home + "/.pg_service.conf")
+        let paths = searchPaths(environment: environment, files: files)
+        if paths.userIsNamed, let named = paths.user, files.contents(named) == nil {
+            throw InputError(
+                field: "service", problem: "service file \"\(named)\" not found (PGSERVICEFILE)",
+                fix: "point PGSERVICEFILE at your pg_service.conf, or unset it")
         }
-        candidates.append((environment["PGSYSCONFDIR"] ?? files.systemConfigurationDirectory) + "/pg_service.conf")
-        for file in candidates where files.facts(file) != nil {
+        // A file that is missing (or unreadable) is skipped, as libpq skips one that fails its stat.
+        for file in paths.all {
             guard let text = files.contents(file) else { continue }
             if let options = try section(name, in: text, file: file, knownKeywords: knownKeywords) {
                 return Entry(name: name, file: file, options: options)

@@ -16,15 +16,11 @@ public struct ServiceListing: Sendable, Equatable, Codable {
     /// libpq would refuse the entry (a syntax error, an unknown keyword): its message.
     public let problem: String?
 
-    /// Every section of the files libpq searches for services, in libpq's order (PGSERVICEFILE, else
-    /// ~/.pg_service.conf; then PGSYSCONFDIR's, else SYSCONFDIR's, pg_service.conf).
+    /// Every section of the files libpq searches for services, in libpq's order (ServiceFile.searchPaths).
     public static func all(environment: [String: String], files: LocalFiles, knownKeywords: Set<String>) -> [ServiceListing] {
-        var paths: [String] = []
-        if let named = environment["PGSERVICEFILE"] { paths.append(named) } else if let home = files.home { paths.append(home + "/.pg_service.conf") }
-        paths.append((environment["PGSYSCONFDIR"] ?? files.systemConfigurationDirectory) + "/pg_service.conf")
         var seen: Set<String> = []
         var listings: [ServiceListing] = []
-        for path in paths {
+        for path in ServiceFile.searchPaths(environment: environment, files: files).all {
             guard let text = files.contents(path) else { continue }
             var inThisFile: Set<String> = []
             for name in ServiceFileEdit.sectionNames(in: text) where !name.isEmpty && !inThisFile.contains(name) {

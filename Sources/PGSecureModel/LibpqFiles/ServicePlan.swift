@@ -7,9 +7,13 @@ public struct ServicePlan: Sendable, Hashable {
     public let passwordPath: String?
     public let password: PasswordFileEdit.Change?
     public let passwordMode: Int
+    /// The existing password file has group or world access (so libpq ignores it): it is written 0600.
+    public let narrowsPasswordFile: Bool
     /// What each file held when the plan was made (nil: no file): the writer refuses if it changed since.
     public let serviceOriginal: String?
     public let passwordOriginal: String?
+    /// What the person should know about the save (said on stderr by `save`, on the status line by the wizard).
+    public let notices: [String]
 
     /// Checks everything before anything is written; reads the files through `files` only.
     public init(name: String, settings: ConnectionSettings, environment: [String: String], files: LocalFiles) throws(InputError) {
@@ -24,48 +28,71 @@ public struct ServicePlan: Sendable, Hashable {
                 throw InputError(field: option.keyword, problem: problem, fix: "a service file cannot hold this value; use a connection string instead")
             }
         }
-        guard let path = environment["PGSERVICEFILE"] ?? files.home.map({ $0 + "/.pg_service.conf" }) else {
-            throw InputError(field: "service file", problem: "no home directory", fix: "set HOME or PGSERVICEFILE")
+        let paths = try Self.paths(settings: settings, environment: environment, files: files)
+        servicePath = paths.service
+        let existing = files.facts(servicePath)
+        if existing != nil, files.contents(servicePath) == nil {
+            throw InputError(field: "service file", problem: "\(servicePath) cannot be read", fix: "check its permissions")
         }
-        servicePath = path
-        let existing = files.facts(path)
-        if existing != nil, files.contents(path) == nil {
-            throw InputError(field: "service file", problem: "\(path) cannot be read", fix: "check its permissions")
-        }
-        serviceOriginal = existing == nil ? nil : files.contents(path)
+        serviceOriginal = existing == nil ? nil : files.contents(servicePath)
         service = ServiceFileEdit.setting(name, to: options, in: serviceOriginal ?? "")
         serviceMode = existing?.mode ?? 0o600
 
-        guard let secret = settings.password else {
-            (passwordPath, password, passwordMode, passwordOriginal) = (nil, nil, 0o600, nil)
+        guard let secret = settings.password, let file = paths.password else {
+            (passwordPath, password, passwordMode, passwordOriginal, narrowsPasswordFile, notices) = (nil, nil, 0o600, nil, false, [])
             return
         }
         if let problem = PasswordFileEdit.passwordProblem(secret) {
             throw InputError(field: "password", problem: problem, fix: "leave the password out; libpq then asks, or reads PGPASSWORD")
         }
-        guard let file = PasswordFile.path(passfile: settings.otherOptions["passfile"] ?? environment["PGPASSFILE"], files: files) else {
-            throw InputError(field: "password file", problem: "no home directory", fix: "set HOME or PGPASSFILE")
-        }
         guard let user = settings.user ?? files.userName else {
             throw InputError(field: "user", problem: "missing", fix: "pass --user NAME")
         }
-        if files.facts(file) != nil, files.contents(file) == nil {
+        let found = files.facts(file)
+        if found != nil, files.contents(file) == nil {
             throw InputError(field: "password file", problem: "\(file) cannot be read", fix: "check its permissions")
         }
-        let keys = settings.endpoints.map { endpoint in
-            PasswordFileEdit.Key(
-                host: PasswordFile.lookupHost(endpoint.host), port: String(endpoint.port ?? 5432),
-                database: settings.dbname ?? user, user: user)
-        }
+        let keys = PasswordFileEdit.Key.all(for: settings, user: user)
         for field in keys.flatMap({ [$0.host, $0.database, $0.user] }) {
             if let problem = PasswordFileEdit.fieldProblem(field) {
                 throw InputError(field: "password file", problem: "a field " + problem, fix: "remove the line break")
             }
         }
         passwordPath = file
-        passwordOriginal = files.facts(file) == nil ? nil : files.contents(file)
+        passwordOriginal = found == nil ? nil : files.contents(file)
         password = PasswordFileEdit.setting(password: secret, for: keys, in: passwordOriginal ?? "")
-        passwordMode = 0o600
+        let mode = PasswordFile.mode(replacing: found)
+        passwordMode = mode
+        narrowsPasswordFile = found.map { $0.mode != mode } ?? false
+        var notices: [String] = []
+        if let found, narrowsPasswordFile {
+            notices.append(
+                "\(file) had mode \(String(found.mode, radix: 8)), so libpq ignored it (group or world access): "
+                    + "written \(String(passwordMode, radix: 8)) now")
+        }
+        if settings.endpoints.isEmpty, keys.map(\.host) == ["localhost"] {
+            notices.append("no host: the password is saved for host localhost, the name libpq looks its default socket up by")
+        }
+        self.notices = notices
+    }
+
+    /// The password file is written: it changes, or it must be narrowed (libpq reads none of it until it is, not
+    /// even a line already there).
+    public var writesPasswordFile: Bool { password.map { !$0.isUnchanged || narrowsPasswordFile } ?? false }
+
+    /// Where a save for these settings writes: the service file libpq searches first, and (when there is a password)
+    /// the password file libpq reads for them. The wizard asks this before planning, to read a file it has not seen.
+    public static func paths(
+        settings: ConnectionSettings, environment: [String: String], files: LocalFiles
+    ) throws(InputError) -> (service: String, password: String?) {
+        guard let service = ServiceFile.searchPaths(environment: environment, files: files).user else {
+            throw InputError(field: "service file", problem: "no home directory", fix: "set HOME or PGSERVICEFILE")
+        }
+        guard settings.password != nil else { return (service, nil) }
+        guard let password = PasswordFile.path(passfile: settings.otherOptions["passfile"], environment: environment, files: files) else {
+            throw InputError(field: "password file", problem: "no home directory", fix: "set HOME or PGPASSFILE")
+        }
+        return (service, password)
     }
 
     /// An entry or password holding other values would be replaced: asks for --force or a confirmation.

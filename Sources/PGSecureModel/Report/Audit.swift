@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// What `pgsecure audit` asks of every target: at least this strength of verification, and a certificate that
 /// stays valid for at least this many days.
 public struct AuditPolicy: Sendable, Equatable {
@@ -38,8 +32,8 @@ public struct AuditPolicy: Sendable, Equatable {
     }
 }
 
-/// One audited target: the facts a team scans for, and whether they meet the policy.
-public struct AuditRow: Sendable, Equatable, Codable {
+/// One audited target: the facts a team scans for. Whether they meet the policy is judged from them, never stored.
+public struct AuditRow: Sendable, Equatable {
     public let target: String
     public let verdict: Verdict
     public let tlsVersion: String?
@@ -48,30 +42,9 @@ public struct AuditRow: Sendable, Equatable, Codable {
     public let provider: String?
     public let code: DiagnosisCode
     public let summary: String
-    public let meetsPolicy: Bool
-    public let shortfall: String?
     public let seconds: Double
 
-    enum CodingKeys: String, CodingKey {
-        case target, verdict, tlsVersion, certificateDaysLeft, provider, code, summary, meetsPolicy, shortfall, seconds
-    }
-
-    /// Every key always present (null when unknown), so CI can rely on the shape.
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(target, forKey: .target)
-        try container.encode(verdict, forKey: .verdict)
-        try container.encode(tlsVersion, forKey: .tlsVersion)
-        try container.encode(certificateDaysLeft, forKey: .certificateDaysLeft)
-        try container.encode(provider, forKey: .provider)
-        try container.encode(code, forKey: .code)
-        try container.encode(summary, forKey: .summary)
-        try container.encode(meetsPolicy, forKey: .meetsPolicy)
-        try container.encode(shortfall, forKey: .shortfall)
-        try container.encode((seconds * 1000).rounded() / 1000, forKey: .seconds)
-    }
-
-    public init(target: String, report: Report, policy: AuditPolicy) {
+    public init(target: String, report: Report) {
         self.target = target
         verdict = report.verdict
         tlsVersion = report.tls?.protocol
@@ -79,10 +52,28 @@ public struct AuditRow: Sendable, Equatable, Codable {
         provider = report.provider?.provider.name
         code = report.diagnosis.code
         summary = report.diagnosis.summary
-        shortfall = policy.shortfall(verdict: report.verdict, daysLeft: certificateDaysLeft)
-        meetsPolicy = shortfall == nil
         seconds = report.timings.total / 1000
     }
+
+    /// A target that could not be tested at all (a service entry libpq would refuse): failed, `bad-input`, `problem`
+    /// (one line) as the summary.
+    public init(target: String, refusedBecause problem: String) {
+        self.target = target
+        verdict = .failed
+        (tlsVersion, certificateDaysLeft, provider) = (nil, nil, nil)
+        code = .badInput
+        summary = problem
+        seconds = 0
+    }
+
+    /// Why this row falls short of `policy` (nil: it meets it).
+    public func shortfall(under policy: AuditPolicy) -> String? {
+        // Nothing was tested: the reason it could not be is the shortfall.
+        if code == .badInput { return summary }
+        return policy.shortfall(verdict: verdict, daysLeft: certificateDaysLeft)
+    }
+
+    public func meets(_ policy: AuditPolicy) -> Bool { shortfall(under: policy) == nil }
 
     /// The rows as a table for a person; every cell escaped for the terminal.
     public static func table(_ rows: [AuditRow], policy: AuditPolicy) -> String {
@@ -91,8 +82,8 @@ public struct AuditRow: Sendable, Equatable, Codable {
             let days: String = row.certificateDaysLeft.map { String($0) } ?? "-"
             let seconds = String(Double(Int(row.seconds * 100)) / 100)
             let cells: [String] = [
-                row.meetsPolicy ? "ok" : "!!", row.target, row.verdict.rawValue, row.tlsVersion ?? "-", days,
-                row.code.rawValue, seconds, row.shortfall ?? "",
+                row.meets(policy) ? "ok" : "!!", row.target, row.verdict.rawValue, row.tlsVersion ?? "-", days,
+                row.code.rawValue, seconds, row.shortfall(under: policy) ?? "",
             ]
             return cells.map { TerminalText.escaped($0) }
         }
@@ -103,7 +94,7 @@ public struct AuditRow: Sendable, Equatable, Codable {
             while line.last == " " { line.removeLast() }
             return line
         }
-        let short = rows.filter { !$0.meetsPolicy }.count
+        let short = rows.filter { !$0.meets(policy) }.count
         lines.append("\(rows.count - short) of \(rows.count) meet the policy (\(policy.required.rawValue), certificates valid ≥ \(policy.warnDays) days)")
         return lines.joined(separator: "\n") + "\n"
     }
@@ -114,13 +105,36 @@ public struct AuditRow: Sendable, Equatable, Codable {
             let require: String
             let warnDays: Int
             let passed: Bool
-            let targets: [AuditRow]
+            let targets: [Judged]
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let document = Document(require: policy.required.rawValue, warnDays: policy.warnDays, passed: rows.allSatisfy(\.meetsPolicy), targets: rows)
-        let encoded = (try? encoder.encode(document)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return TerminalText.escapingInvisibleInJSON(encoded) + "\n"
+        let document = Document(
+            require: policy.required.rawValue, warnDays: policy.warnDays, passed: rows.allSatisfy { $0.meets(policy) },
+            targets: rows.map { Judged(row: $0, policy: policy) })
+        return (try? JSONText.of(document)) ?? "{}\n"
+    }
+
+    /// A row with the policy's judgement of it, as the JSON shows it.
+    struct Judged: Encodable {
+        let row: AuditRow
+        let policy: AuditPolicy
+
+        enum CodingKeys: String, CodingKey {
+            case target, verdict, tlsVersion, certificateDaysLeft, provider, code, summary, meetsPolicy, shortfall, seconds
+        }
+
+        /// Every key always present (null when unknown), so CI can rely on the shape.
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(row.target, forKey: .target)
+            try container.encode(row.verdict, forKey: .verdict)
+            try container.encode(row.tlsVersion, forKey: .tlsVersion)
+            try container.encode(row.certificateDaysLeft, forKey: .certificateDaysLeft)
+            try container.encode(row.provider, forKey: .provider)
+            try container.encode(row.code, forKey: .code)
+            try container.encode(row.summary, forKey: .summary)
+            try container.encode(row.meets(policy), forKey: .meetsPolicy)
+            try container.encode(row.shortfall(under: policy), forKey: .shortfall)
+            try container.encode((row.seconds * 1000).rounded() / 1000, forKey: .seconds)
+        }
     }
 }

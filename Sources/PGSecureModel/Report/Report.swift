@@ -60,6 +60,8 @@ public enum DiagnosisCode: String, Codable, Sendable, CaseIterable {
     case certRevoked = "cert-revoked"
     /// sslcrl / sslcrldir was given, and it holds no (valid) CRL from a CA in the chain: libpq then refuses the chain.
     case crlMissing = "crl-missing"
+    /// Nothing was tried: the settings themselves were refused (a command line, or a service entry libpq would not read).
+    case badInput = "bad-input"
     case unknown
 }
 

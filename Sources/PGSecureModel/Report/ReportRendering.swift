@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 extension Report {
     /// The report for a person: verdict first, then facts, diagnosis, warnings, timings. Every line is escaped for
     /// the terminal: certificate names, the server's version and libpq's words (which quote the server) are the
@@ -89,11 +83,9 @@ extension Report {
     /// The report for scripts: the keys issue 3 promises, always present (null when unknown), plus a few extras.
     /// Strings are exact; the few characters a terminal would act on are written as `\uXXXX` escapes.
     public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            let encoded = String(decoding: try encoder.encode(ReportJSON(self)), as: UTF8.self)
-            return TerminalText.escapingInvisibleInJSON(encoded) + "\n"
+            // ReportJSON spells its keys in snake_case already: JSONText's key conversion leaves them as they are.
+            return try JSONText.of(ReportJSON(self))
         } catch {
             fatalError("a report failed to encode: \(error)")
         }

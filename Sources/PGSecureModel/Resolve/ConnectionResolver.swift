@@ -228,16 +228,15 @@ public enum ConnectionResolver {
         _ settings: ConnectionSettings, _ sources: inout [String: ValueSource], context: ResolutionContext
     ) -> [Notice] {
         guard settings.password == nil,
-            let path = PasswordFile.path(passfile: settings.otherOptions["passfile"], files: context.files),
+            let path = PasswordFile.path(passfile: settings.otherOptions["passfile"], environment: context.environment, files: context.files),
             let facts = context.files.facts(path)
         else { return [] }
         if let problem = PasswordFile.problem(facts) { return [.passwordFileIgnored(path: path, problem: problem)] }
         guard let text = context.files.contents(path) else { return [] }
-        let endpoint = settings.endpoints.first
-        let user = settings.user ?? context.files.userName ?? ""
-        guard let match = PasswordFile.match(
-            in: text, host: PasswordFile.lookupHost(endpoint?.host), port: endpoint?.port.map(String.init) ?? "5432",
-            database: settings.dbname ?? user, user: user), !match.password.isEmpty
+        // The first host's line: the one libpq uses if that host answers.
+        let key = PasswordFileEdit.Key.all(for: settings, user: settings.user ?? context.files.userName ?? "")[0]
+        guard let match = PasswordFile.match(in: text, host: key.host, port: key.port, database: key.database, user: key.user),
+            !match.password.isEmpty
         else { return [] }
         sources["password"] = .passwordFile(path: path, line: match.line)
         return [.passwordFromFile(path: path, line: match.line)]

@@ -10,14 +10,7 @@ extension LocalFiles {
             home: homeDirectory(environment: environment), currentDirectory: currentDirectory(),
             userName: getpwuid(geteuid()).flatMap { $0.pointee.pw_name }.map { String(cString: $0) },
             systemConfigurationDirectory: "/etc/postgresql-common",
-            facts: { path in
-                var status = stat()
-                guard stat(path, &status) == 0 else { return nil }
-                return Facts(
-                    isRegularFile: status.st_mode & S_IFMT == S_IFREG, mode: Int(status.st_mode & 0o777),
-                    isOwnedByCurrentUser: status.st_uid == geteuid(), isOwnedByRoot: status.st_uid == 0)
-            },
-            contents: readText)
+            facts: { Facts.of($0) }, contents: readText)
     }
 
     /// libpq's choice: $HOME, else the password database.
@@ -46,5 +39,23 @@ extension LocalFiles {
             if bytes.count > 16 << 20 { return nil }  // not a configuration file
         }
         return String(validating: bytes, as: UTF8.self)
+    }
+}
+
+extension LocalFiles.Facts {
+    /// What `stat` (or, not following a final symbolic link, `lstat`) says of `path`; nil when it fails, with
+    /// `errno` left as the call set it.
+    public static func of(_ path: String, followingLinks: Bool = true) -> Self? {
+        var status = stat()
+        guard (followingLinks ? stat(path, &status) : lstat(path, &status)) == 0 else { return nil }
+        return Self(status)
+    }
+
+    /// The one reading of a `stat` result: the file's type, permission bits and owner.
+    public init(_ status: stat) {
+        self.init(
+            isRegularFile: status.st_mode & S_IFMT == S_IFREG, mode: Int(status.st_mode & 0o777),
+            isOwnedByCurrentUser: status.st_uid == geteuid(), isOwnedByRoot: status.st_uid == 0,
+            isDirectory: status.st_mode & S_IFMT == S_IFDIR)
     }
 }
