@@ -37,22 +37,11 @@ struct Test: AsyncParsableCommand {
     }
 }
 
-struct Wizard: AsyncParsableCommand {
-    @OptionGroup var connection: ConnectionOptions
-    func run() async throws {}
-}
-struct URL: AsyncParsableCommand {
-    @OptionGroup var connection: ConnectionOptions
-    func run() async throws {}
-}
-struct Conninfo: AsyncParsableCommand {
-    @OptionGroup var connection: ConnectionOptions
-    func run() async throws {}
-}
-struct Env: AsyncParsableCommand {
-    @OptionGroup var connection: ConnectionOptions
-    func run() async throws {}
-}
+// The other subcommands, so the parser walks a tree of pgsecure's size (the first is the default, as the wizard is).
+struct Wizard: AsyncParsableCommand { @OptionGroup var connection: ConnectionOptions }
+struct URL: AsyncParsableCommand { @OptionGroup var connection: ConnectionOptions }
+struct Conninfo: AsyncParsableCommand { @OptionGroup var connection: ConnectionOptions }
+struct Env: AsyncParsableCommand { @OptionGroup var connection: ConnectionOptions }
 
 struct Floor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
