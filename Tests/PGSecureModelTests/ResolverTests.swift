@@ -141,24 +141,34 @@ struct ProviderPatternLiteralTests {
         ("^x\\d$", "x"),
         ("^a|b$", nil),
         ("^\\d+$", nil),
+        // What the reading does not cover gives no shortcut: escapes with arguments, inline options, non-ASCII.
+        ("^\\x41bcdef$", nil),
+        ("^(?i)abc$", nil),
+        ("^ab(?=c)cdef$", nil),
+        ("^éab?c$", nil),
+        // A `)` or `]` inside a class does not end it.
+        ("^([)]x)abc$", "abc"),
+        ("^[]a]xyz$", "xyz"),
+        ("^(?:ab)cd$", "cd"),
     ] as [(String, String?)])
     func requiredLiteral(pattern: String, literal: String?) {
         #expect(CompiledPattern.requiredLiteral(of: pattern) == literal)
     }
 
-    /// The literal is only a shortcut: for every catalogue pattern, hosts sampled from the pattern itself (so they
-    /// match) and their one-character mutations get the same answer with it as from the Regex alone.
+    /// The literal is only a shortcut: for every catalogue pattern (hosts, leaf CNs, root names), text sampled from
+    /// the pattern itself (so it matches) and its one-character mutations get the same answer with it as from the
+    /// Regex alone.
     @Test func theLiteralNeverChangesTheAnswer() throws {
         var generator = Xoshiro(seed: (0x5EED, 0x1DEA, 0xC0DE, 0xF00D))
         for provider in Provider.all {
-            for pattern in provider.hosts {
+            for pattern in provider.hosts + [provider.leafCommonNames, provider.root.namePattern].compactMap({ $0 }) {
                 let regex = try Regex(pattern)
                 let sampler = try #require(PatternSampler(pattern), "\(pattern)")
                 for _ in 0..<200 {
                     let host = sampler.sample(&generator)
                     #expect(try regex.wholeMatch(in: host) != nil, "the sampler made \(host) for \(pattern)")
                     var mutated = Array(host)
-                    mutated[Int.random(in: 0..<mutated.count, using: &generator)] = "a.-0z".randomElement(using: &generator)!
+                    mutated[Int.random(in: 0..<mutated.count, using: &generator)] = "a.-0zA :".randomElement(using: &generator)!
                     for candidate in [host, String(mutated)] {
                         #expect(CompiledPattern.matches(pattern, candidate) == (try regex.wholeMatch(in: candidate) != nil),
                                 "\(candidate) against \(pattern)")

@@ -146,10 +146,13 @@ enum CompiledPattern {
     private static let cache = Mutex<[String: Entry]>([:])
 
     /// The longest run of literal text in a pattern's top level, outside groups, classes and optional atoms
-    /// (`^ep-[a-z]+\\.(aws|azure)\\.neon\\.tech$` → ".neon.tech"): every string the pattern matches contains it.
-    /// Nil when there is none, or when a top-level `|` makes every part optional.
+    /// (`^ep-[a-z]+\.(aws|azure)\.neon\.tech$` → ".neon.tech"): every string the pattern matches contains it.
+    /// Nil (no shortcut, the Regex decides) when there is none, and for whatever this reading does not cover: a
+    /// top-level `|`, inline options or look-arounds (`(?i)`, `(?=`), escapes other than `\d\w\s\b` and their
+    /// negations, and non-ASCII text.
     static func requiredLiteral(of pattern: String) -> String? {
         let bytes = Array(pattern.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
         var runs: [[UInt8]] = [], run: [UInt8] = []
         func endRun() {
             if !run.isEmpty { runs.append(run) }
@@ -162,8 +165,13 @@ enum CompiledPattern {
             case UInt8(ascii: "\\"):
                 guard index + 1 < bytes.count else { return nil }
                 let escaped = bytes[index + 1]
-                // `\.`, `\-`…: one literal character; `\d`, `\w`, `\s`…: a class.
-                if escaped.isASCIILetterOrDigit { endRun() } else { run.append(escaped) }
+                if Array("dDwWsSbB".utf8).contains(escaped) {
+                    endRun()  // a class or an anchor
+                } else if escaped.isASCIILetterOrDigit {
+                    return nil  // \x41, \u…, \k<…>, back-references…: more than one character, not read here
+                } else {
+                    run.append(escaped)  // `\.`, `\-`…: the character itself
+                }
                 index += 2
                 continue
             case UInt8(ascii: "|"):
@@ -173,9 +181,18 @@ enum CompiledPattern {
                 if !run.isEmpty { run.removeLast() }
                 endRun()
                 if byte == UInt8(ascii: "{") { index = bytes[index...].firstIndex(of: UInt8(ascii: "}")) ?? bytes.count }
-            case UInt8(ascii: "["), UInt8(ascii: "("):
+            case UInt8(ascii: "("):
+                // `(?:` is a plain group; `(?i)`, `(?=`, `(?<name>`… change the matching or are not read here.
+                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "?"),
+                    index + 2 >= bytes.count || bytes[index + 2] != UInt8(ascii: ":")
+                {
+                    return nil
+                }
                 endRun()
-                index = closing(of: byte, in: bytes, from: index)
+                index = endOfGroup(bytes, from: index)
+            case UInt8(ascii: "["):
+                endRun()
+                index = endOfClass(bytes, from: index)
             case UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "+"):
                 // `+` repeats an atom that is already in the run once, which every match has.
                 endRun()
@@ -190,16 +207,28 @@ enum CompiledPattern {
         return runs.max { $0.count < $1.count }.map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// The index of the `]` or `)` that closes the class or group opening at `start`, nested groups and escapes
-    /// included (the end when there is none).
-    private static func closing(of opening: UInt8, in bytes: [UInt8], from start: Int) -> Int {
-        let close = opening == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: ")")
+    /// The index of the `]` closing the class that opens at `start` (a `]` first in the class, after `[` or `[^`,
+    /// is a member; escapes are skipped); the end when there is none.
+    private static func endOfClass(_ bytes: [UInt8], from start: Int) -> Int {
+        var index = start + 1
+        if index < bytes.count, bytes[index] == UInt8(ascii: "^") { index += 1 }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
+        while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
+            index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+        }
+        return min(index, bytes.count)
+    }
+
+    /// The index of the `)` closing the group that opens at `start`, past nested groups, classes and escapes; the end
+    /// when there is none.
+    private static func endOfGroup(_ bytes: [UInt8], from start: Int) -> Int {
         var depth = 0, index = start
         while index < bytes.count {
             switch bytes[index] {
             case UInt8(ascii: "\\"): index += 1
-            case opening: depth += 1
-            case close:
+            case UInt8(ascii: "["): index = endOfClass(bytes, from: index)
+            case UInt8(ascii: "("): depth += 1
+            case UInt8(ascii: ")"):
                 depth -= 1
                 if depth == 0 { return index }
             default: break
@@ -210,10 +239,11 @@ enum CompiledPattern {
     }
 
     static func matches(_ pattern: String, _ text: String) -> Bool {
+        let bytes = Array(text.utf8)
         let regex: Regex<AnyRegexOutput>? = cache.withLock { cache in
             var entry = cache[pattern] ?? Entry(requiredLiteral: requiredLiteral(of: pattern).map { Array($0.utf8) }, regex: nil)
             defer { cache[pattern] = entry }
-            if let literal = entry.requiredLiteral, !Array(text.utf8).contains(literal) { return nil }
+            if let literal = entry.requiredLiteral, !bytes.contains(literal) { return nil }
             if entry.regex == nil { entry.regex = .some(try? Regex(pattern)) }
             return entry.regex!
         }
