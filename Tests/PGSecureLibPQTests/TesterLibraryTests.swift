@@ -76,6 +76,10 @@ import PGSecureModel
         #expect(sends())
         settings.endpoints = [Endpoint(host: "127.0.0.1", port: lab.port("sniroute"))]  // never for an IP address
         #expect(!sends())
+        // Nor with hostaddr alone: libpq takes SNI from host, which is empty then (the report still says localhost).
+        settings.endpoints = []
+        settings.otherOptions.set("hostaddr", "127.0.0.1")
+        #expect(!sends())
     }
 
     @Test func cancellingTheTaskStopsAHangingConnectAtOnce() async throws {

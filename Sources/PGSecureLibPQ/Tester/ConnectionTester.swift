@@ -248,7 +248,8 @@ struct ConnectionPlan {
             host: endpoint?.host ?? "localhost", port: endpoint?.port ?? 5432, hostaddr: options["hostaddr"],
             user: settings.user, dbname: settings.dbname, sslmode: mode,
             rootFile: mode == .disable ? nil : options["sslrootcert"])
-        sendsServerName = IPAddress.isSentAsServerName(target.host, sslsni: options["sslsni"])
+        // libpq takes SNI from host alone: with hostaddr and no host it sends none (the report's "localhost" is ours).
+        sendsServerName = endpoint.map { IPAddress.isSentAsServerName($0.host, sslsni: options["sslsni"]) } ?? false
     }
 
     /// Every host is a socket directory (no host at all: libpq's default socket) and no hostaddr sends libpq over
