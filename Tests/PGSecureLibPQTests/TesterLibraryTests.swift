@@ -24,22 +24,58 @@ import PGSecureModel
     }
 
     /// The chain is checked while the server authenticates (overlapping it); that check must be the one a check after
-    /// connecting would give, and it must not speak for another host, port or certificate libpq moved on to.
+    /// connecting would give, and it must not speak for another server or chain libpq moved on to.
     @Test func theChainCheckMadeDuringAuthenticationIsTheOneForTheServerThatAnswered() throws {
         let lab = try TLSLab.load()
         let report = ConnectionTester.test(settings(lab, port: lab.port("good")), timeout: 10, environment: [:])
-        let afterwards = ChainInspector.probe(
+        let afterwards = try #require(ChainInspector.probe(
             address: "localhost", port: lab.port("good"), serverName: "localhost", sendsServerName: true,
-            rootFile: lab.rootCertificate, revocation: RevocationFiles(), timeout: 5, now: report.now)
-        #expect(report.chainCheck != nil)
+            rootFile: lab.rootCertificate, revocation: RevocationFiles(), timeout: 5, now: report.now))
         #expect(report.chainCheck == afterwards)
 
-        let early = EarlyChainCheck(host: "localhost", port: "5432", check: afterwards)
-        let leaf = afterwards?.presented.first?.sha256
-        #expect(early.applies(toHost: "localhost", port: "5432", leafSHA256: leaf))
-        #expect(!early.applies(toHost: "127.0.0.1", port: "5432", leafSHA256: leaf))
-        #expect(!early.applies(toHost: "localhost", port: "5433", leafSHA256: leaf))
-        #expect(!early.applies(toHost: "localhost", port: "5432", leafSHA256: "00:11"))
+        let server = ReachedServer(host: "localhost", port: "5432", address: "127.0.0.1")
+        let early = EarlyChainCheck(server: server, check: afterwards)
+        let chain = afterwards.presented.map(\.sha256)
+        #expect(chain.count == 2)
+        #expect(early.applies(to: server, chainSHA256: chain))
+        for other in [
+            ReachedServer(host: "127.0.0.1", port: "5432", address: "127.0.0.1"),
+            ReachedServer(host: "localhost", port: "5433", address: "127.0.0.1"),
+            ReachedServer(host: "localhost", port: "5432", address: "127.0.0.2"),  // host=db,db hostaddr=A,B
+        ] {
+            #expect(!early.applies(to: other, chainSHA256: chain))
+        }
+        #expect(!early.applies(to: server, chainSHA256: [chain[0], "00:11"]))  // the same leaf, another intermediate
+        #expect(!early.applies(to: server, chainSHA256: [chain[0]]))
+    }
+
+    /// host=localhost,localhost hostaddr=127.0.0.2,127.0.0.1 at good's port: the lab's startingup server (good's leaf,
+    /// another intermediate, then 57P03), then good. root+intermediate.crt verifies both chains, so libpq gets past TLS
+    /// on both.
+    func startingUpThenGood(_ lab: TLSLab) -> ConnectionSettings {
+        var settings = ConnectionSettings(
+            endpoints: [Endpoint(host: "localhost", port: lab.port("startingup")), Endpoint(host: "localhost", port: lab.port("good"))],
+            user: lab.user, password: lab.password, dbname: "postgres", sslmode: .verifyFull,
+            sslrootcert: lab.pki + "/root+intermediate.crt")
+        settings.otherOptions.set("hostaddr", "127.0.0.2,127.0.0.1")
+        return settings
+    }
+
+    /// The lab's startingup server completes TLS, then answers "the database system is starting up" (57P03), and
+    /// libpq tries the next host: good, with the same host name, port and leaf, but another intermediate. The chain
+    /// checked while the first server authenticated must not be reported for the second.
+    @Test func aChainCheckedWhileAServerStartingUpAuthenticatedIsNotReportedForTheNextHost() throws {
+        let lab = try TLSLab.load()
+        let settings = startingUpThenGood(lab)
+        let report = ConnectionTester.test(settings, timeout: 10, environment: ["HOME": "/nonexistent"])
+        #expect(report.connected, "\(report.libpqMessage ?? "")")
+
+        let good = try #require(ChainInspector.probe(
+            address: "127.0.0.1", port: lab.port("good"), serverName: "localhost", sendsServerName: true,
+            rootFile: settings.sslrootcert, revocation: RevocationFiles(), timeout: 5, now: report.now))
+        let check = try #require(report.chainCheck)
+        #expect(check.presented.map(\.sha256) == good.presented.map(\.sha256), "\(check.presented.map(\.notAfter))")
+        #expect(check == good)
     }
 
     /// The lab's sniroute server shows good's certificate to a client that sends SNI and untrusted's to one that sends
