@@ -1,3 +1,4 @@
+import CLibPQ
 import TestSupport
 import Foundation
 import Testing
@@ -47,6 +48,48 @@ import PGSecureModel
         }
         #expect(!early.applies(to: server, chainSHA256: [chain[0], "00:11"]))  // the same leaf, another intermediate
         #expect(!early.applies(to: server, chainSHA256: [chain[0]]))
+    }
+
+    /// The hook runs at the first authentication wait of every attempt, so the one that answers has its own early
+    /// check: after startingup's 57P03 (libpq moves to the next host) and after sslmode=allow's plaintext try (good
+    /// refuses it, libpq retries with TLS).
+    @Test func theAuthenticationHookRunsInEachAttempt() throws {
+        let lab = try TLSLab.load()
+        func attempts(_ settings: ConnectionSettings) -> [String] {
+            var seen: [String] = []
+            let attempt = AsyncConnection.run(
+                ConnectionPlan(settings, environment: ["HOME": "/nonexistent"]).options, timeout: 10, cancellation: nil
+            ) { connection in
+                seen.append("\(ReachedServer(connection).address ?? "?") tls=\(PQsslInUse(connection))")
+            }
+            #expect(attempt.connection.map { PQstatus($0) == CONNECTION_OK } == true)
+            PQfinish(attempt.connection)
+            return seen
+        }
+        #expect(attempts(startingUpThenGood(lab)) == ["127.0.0.2 tls=1", "127.0.0.1 tls=1"])
+        #expect(attempts(settings(lab, port: lab.port("good"), mode: .allow)) == ["127.0.0.1 tls=0", "127.0.0.1 tls=1"])
+    }
+
+    /// The check overlaps the server's authentication. When the server answered while it ran, the wait was the
+    /// check's, not the server's: left out of auth and total. When the server is slower, nothing is left out.
+    @Test func theChainChecksOwnTimeIsNotTheServers() throws {
+        let lab = try TLSLab.load()
+        func run(_ settings: ConnectionSettings, timeout: Double, hookSleeps seconds: UInt32) -> PhaseTimings {
+            let attempt = AsyncConnection.run(
+                ConnectionPlan(settings, environment: ["HOME": "/nonexistent"]).options, timeout: timeout, cancellation: nil
+            ) { _ in sleep(seconds) }
+            PQfinish(attempt.connection)
+            return attempt.timings
+        }
+        // good answers at once: the 2 s are all the hook's (loose bounds: a parallel run slows the server too).
+        let quick = run(settings(lab, port: lab.port("good")), timeout: 10, hookSleeps: 2)
+        #expect(quick.auth >= 0 && quick.auth < 1_500, "\(quick)")
+        #expect(quick.total < 1_500, "\(quick)")
+        #expect(quick.total >= quick.dns + quick.tcp + quick.tls + quick.auth - 0.01)
+        // silent never answers: the whole 3 s timeout was the server's, the hook's second inside it.
+        let slow = run(settings(lab, port: lab.port("silent"), mode: .disable), timeout: 3, hookSleeps: 1)
+        #expect(slow.total >= 2_950, "\(slow)")
+        #expect(slow.auth >= 2_500, "\(slow)")
     }
 
     /// host=localhost,localhost hostaddr=127.0.0.2,127.0.0.1 at good's port: the lab's startingup server (good's leaf,

@@ -55,7 +55,8 @@ public enum ConnectionTester {
         func checkChain(_ ssl: OpaquePointer, hostName: String) -> ChainCheck? {
             ChainInspector.check(ssl: ssl, rootFile: plan.target.rootFile, revocation: plan.revocation, hostName: hostName, now: now)
         }
-        // The chain is checked (an OpenSSL load of the root file) while the server authenticates, not after.
+        // The chain is checked (an OpenSSL load of the root file) while the server authenticates, not after: in each
+        // attempt, so the one that answers has its own.
         var earlyCheck: EarlyChainCheck?
         let attempt = AsyncConnection.run(plan.options, timeout: timeout, cancellation: cancellation) { connection in
             let server = ReachedServer(connection)
