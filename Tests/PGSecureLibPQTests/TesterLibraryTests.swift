@@ -1,3 +1,4 @@
+import CLibPQ
 import TestSupport
 import Foundation
 import Testing
@@ -24,22 +25,100 @@ import PGSecureModel
     }
 
     /// The chain is checked while the server authenticates (overlapping it); that check must be the one a check after
-    /// connecting would give, and it must not speak for another host, port or certificate libpq moved on to.
+    /// connecting would give, and it must not speak for another server or chain libpq moved on to.
     @Test func theChainCheckMadeDuringAuthenticationIsTheOneForTheServerThatAnswered() throws {
         let lab = try TLSLab.load()
         let report = ConnectionTester.test(settings(lab, port: lab.port("good")), timeout: 10, environment: [:])
-        let afterwards = ChainInspector.probe(
+        let afterwards = try #require(ChainInspector.probe(
             address: "localhost", port: lab.port("good"), serverName: "localhost", sendsServerName: true,
-            rootFile: lab.rootCertificate, revocation: RevocationFiles(), timeout: 5, now: report.now)
-        #expect(report.chainCheck != nil)
+            rootFile: lab.rootCertificate, revocation: RevocationFiles(), timeout: 5, now: report.now))
         #expect(report.chainCheck == afterwards)
 
-        let early = EarlyChainCheck(host: "localhost", port: "5432", check: afterwards)
-        let leaf = afterwards?.presented.first?.sha256
-        #expect(early.applies(toHost: "localhost", port: "5432", leafSHA256: leaf))
-        #expect(!early.applies(toHost: "127.0.0.1", port: "5432", leafSHA256: leaf))
-        #expect(!early.applies(toHost: "localhost", port: "5433", leafSHA256: leaf))
-        #expect(!early.applies(toHost: "localhost", port: "5432", leafSHA256: "00:11"))
+        let server = ReachedServer(host: "localhost", port: "5432", address: "127.0.0.1")
+        let early = EarlyChainCheck(server: server, check: afterwards)
+        let chain = afterwards.presented.map(\.sha256)
+        #expect(chain.count == 2)
+        #expect(early.applies(to: server, chainSHA256: chain))
+        for other in [
+            ReachedServer(host: "127.0.0.1", port: "5432", address: "127.0.0.1"),
+            ReachedServer(host: "localhost", port: "5433", address: "127.0.0.1"),
+            ReachedServer(host: "localhost", port: "5432", address: "127.0.0.2"),  // host=db,db hostaddr=A,B
+        ] {
+            #expect(!early.applies(to: other, chainSHA256: chain))
+        }
+        #expect(!early.applies(to: server, chainSHA256: [chain[0], "00:11"]))  // the same leaf, another intermediate
+        #expect(!early.applies(to: server, chainSHA256: [chain[0]]))
+    }
+
+    /// The hook runs at the first authentication wait of every attempt, so the one that answers has its own early
+    /// check: after startingup's 57P03 (libpq moves to the next host) and after sslmode=allow's plaintext try (good
+    /// refuses it, libpq retries with TLS).
+    @Test func theAuthenticationHookRunsInEachAttempt() throws {
+        let lab = try TLSLab.load()
+        func attempts(_ settings: ConnectionSettings) -> [String] {
+            var seen: [String] = []
+            let attempt = AsyncConnection.run(
+                ConnectionPlan(settings, environment: ["HOME": "/nonexistent"]).options, timeout: 10, cancellation: nil
+            ) { connection in
+                seen.append("\(ReachedServer(connection).address ?? "?") tls=\(PQsslInUse(connection))")
+            }
+            #expect(attempt.connection.map { PQstatus($0) == CONNECTION_OK } == true)
+            PQfinish(attempt.connection)
+            return seen
+        }
+        #expect(attempts(startingUpThenGood(lab)) == ["127.0.0.2 tls=1", "127.0.0.1 tls=1"])
+        #expect(attempts(settings(lab, port: lab.port("good"), mode: .allow)) == ["127.0.0.1 tls=0", "127.0.0.1 tls=1"])
+    }
+
+    /// The check overlaps the server's authentication. When the server answered while it ran, the wait was the
+    /// check's, not the server's: left out of auth and total. When the server is slower, nothing is left out.
+    @Test func theChainChecksOwnTimeIsNotTheServers() throws {
+        let lab = try TLSLab.load()
+        func run(_ settings: ConnectionSettings, timeout: Double, hookSleeps seconds: UInt32) -> PhaseTimings {
+            let attempt = AsyncConnection.run(
+                ConnectionPlan(settings, environment: ["HOME": "/nonexistent"]).options, timeout: timeout, cancellation: nil
+            ) { _ in sleep(seconds) }
+            PQfinish(attempt.connection)
+            return attempt.timings
+        }
+        // good answers at once: the 2 s are all the hook's (loose bounds: a parallel run slows the server too).
+        let quick = run(settings(lab, port: lab.port("good")), timeout: 10, hookSleeps: 2)
+        #expect(quick.auth >= 0 && quick.auth < 1_500, "\(quick)")
+        #expect(quick.total < 1_500, "\(quick)")
+        #expect(quick.total >= quick.dns + quick.tcp + quick.tls + quick.auth - 0.01)
+        // silent never answers: the whole 3 s timeout was the server's, the hook's second inside it.
+        let slow = run(settings(lab, port: lab.port("silent"), mode: .disable), timeout: 3, hookSleeps: 1)
+        #expect(slow.total >= 2_950, "\(slow)")
+        #expect(slow.auth >= 2_500, "\(slow)")
+    }
+
+    /// host=localhost,localhost hostaddr=127.0.0.2,127.0.0.1 at good's port: the lab's startingup server (good's leaf,
+    /// another intermediate, then 57P03), then good. root+intermediate.crt verifies both chains, so libpq gets past TLS
+    /// on both.
+    func startingUpThenGood(_ lab: TLSLab) -> ConnectionSettings {
+        var settings = ConnectionSettings(
+            endpoints: [Endpoint(host: "localhost", port: lab.port("startingup")), Endpoint(host: "localhost", port: lab.port("good"))],
+            user: lab.user, password: lab.password, dbname: "postgres", sslmode: .verifyFull,
+            sslrootcert: lab.pki + "/root+intermediate.crt")
+        settings.otherOptions.set("hostaddr", "127.0.0.2,127.0.0.1")
+        return settings
+    }
+
+    /// The lab's startingup server completes TLS, then answers "the database system is starting up" (57P03), and
+    /// libpq tries the next host: good, with the same host name, port and leaf, but another intermediate. The chain
+    /// checked while the first server authenticated must not be reported for the second.
+    @Test func aChainCheckedWhileAServerStartingUpAuthenticatedIsNotReportedForTheNextHost() throws {
+        let lab = try TLSLab.load()
+        let settings = startingUpThenGood(lab)
+        let report = ConnectionTester.test(settings, timeout: 10, environment: ["HOME": "/nonexistent"])
+        #expect(report.connected, "\(report.libpqMessage ?? "")")
+
+        let good = try #require(ChainInspector.probe(
+            address: "127.0.0.1", port: lab.port("good"), serverName: "localhost", sendsServerName: true,
+            rootFile: settings.sslrootcert, revocation: RevocationFiles(), timeout: 5, now: report.now))
+        let check = try #require(report.chainCheck)
+        #expect(check.presented.map(\.sha256) == good.presented.map(\.sha256), "\(check.presented.map(\.notAfter))")
+        #expect(check == good)
     }
 
     /// The lab's sniroute server shows good's certificate to a client that sends SNI and untrusted's to one that sends
@@ -75,6 +154,10 @@ import PGSecureModel
         settings.otherOptions.set("sslsni", "")
         #expect(sends())
         settings.endpoints = [Endpoint(host: "127.0.0.1", port: lab.port("sniroute"))]  // never for an IP address
+        #expect(!sends())
+        // Nor with hostaddr alone: libpq takes SNI from host, which is empty then (the report still says localhost).
+        settings.endpoints = []
+        settings.otherOptions.set("hostaddr", "127.0.0.1")
         #expect(!sends())
     }
 

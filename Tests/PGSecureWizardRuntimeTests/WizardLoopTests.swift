@@ -162,15 +162,24 @@ struct WizardLoopTests {
         #expect(harness.inspectedPaths.withLock { $0 } == ["/nowhere.pem", labRoot])
     }
 
-    @Test("The stand-in tester's wait ends on cancellation, whether it comes before or during the wait")
+    @Test(
+        "The stand-in tester's wait ends on cancellation, whether it comes before or during the wait",
+        .timeLimit(.minutes(1)))
     func untilCancelledEndsOnCancellation() async throws {
-        let before = Task { await untilCancelled() }
-        before.cancel()
-        await before.value
-        let during = Task { await untilCancelled() }
-        try await Task.sleep(for: .milliseconds(20))
-        during.cancel()
-        await during.value
+        // Not `await task.value`, which nothing can give up (the time limit's cancellation included): a wait that
+        // ignored cancellation would hang the run. The sleep below throws once the limit cancels the test.
+        func cancelled(after delay: Duration?) async throws {
+            let ended = Mutex(false)
+            let task = Task {
+                await untilCancelled()
+                ended.withLock { $0 = true }
+            }
+            if let delay { try await Task.sleep(for: delay) }
+            task.cancel()
+            while !ended.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        try await cancelled(after: nil)  // before the wait, most likely
+        try await cancelled(after: .milliseconds(20))  // during it
     }
 
     @Test("A signal ends the loop with 128 + its number, cancelling a running test")

@@ -6,8 +6,12 @@ fake-server.py silent PORT_FILE    accepts connections and never answers (timeou
 fake-server.py sniroute SNI_CHAIN SNI_KEY PLAIN_CHAIN PLAIN_KEY PORT_FILE
                                    answers SSLRequest with 'S' and speaks TLS with SNI_CHAIN to a client that sends SNI,
                                    PLAIN_CHAIN to one that sends none (as a proxy routing on SNI would); then a FATAL
+fake-server.py startingup CHAIN KEY ADDRESS PORT PORT_FILE
+                                   speaks TLS with CHAIN on ADDRESS:PORT, then answers the startup as a server still
+                                   starting up does (FATAL 57P03): libpq moves on to the next host
 
-Binds a free loopback port itself (no race for a port) and writes it to PORT_FILE once it listens.
+Binds a free loopback port itself (no race for a port) and writes it to PORT_FILE once it listens; startingup binds
+the given address and port instead (another server's port on another loopback address).
 """
 import os
 import socket
@@ -17,10 +21,10 @@ import sys
 import threading
 
 
-def listen(port_file):
+def listen(port_file, address="127.0.0.1", port=0):
     """A socket on a free loopback port, written to PORT_FILE (atomically) once it listens. Also hostile-server.py's."""
     server = socket.socket()
-    server.bind(("127.0.0.1", 0))
+    server.bind((address, port))
     server.listen(64)
     with open(port_file + ".tmp", "w") as f:
         f.write(str(server.getsockname()[1]))
@@ -38,8 +42,13 @@ def answer(conn):
         conn.close()
 
 
-def route(conn, plain):
-    """One sniroute client: SSLRequest, TLS with the certificate its SNI picks, then a FATAL error for any startup."""
+def error_response(code, message):
+    body = b"SFATAL\0VFATAL\0C" + code + b"\0M" + message + b"\0\0"
+    return b"E" + struct.pack("!I", len(body) + 4) + body
+
+
+def refuse_over_tls(conn, context, error):
+    """One client: SSLRequest, TLS with CONTEXT (its SNI may pick another), then ERROR for any startup."""
     try:
         conn.settimeout(30)
         request = b""
@@ -51,10 +60,9 @@ def route(conn, plain):
         if request != struct.pack("!II", 8, 80877103):
             return
         conn.sendall(b"S")
-        conn = plain.wrap_socket(conn, server_side=True)
+        conn = context.wrap_socket(conn, server_side=True)
         if conn.recv(4096):
-            body = b"SFATAL\0C28000\0Msniroute serves no sessions\0\0"
-            conn.sendall(b"E" + struct.pack("!I", len(body) + 4) + body)
+            conn.sendall(error)
     except (OSError, ssl.SSLError):
         pass
     finally:
@@ -72,10 +80,21 @@ def serve_sniroute(sni_chain, sni_key, plain_chain, plain_key, port_file):
             tls.context = named
 
     plain.sni_callback = choose
-    server = listen(port_file)
+    refuse_all(listen(port_file), plain, error_response(b"28000", b"sniroute serves no sessions"))
+
+
+def serve_startingup(chain, key, address, port, port_file):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(chain, key)
+    # The words and code a PostgreSQL server sends while it replays its WAL (libpq 15 tries the next host on 57P03).
+    error = error_response(b"57P03", b"the database system is starting up")
+    refuse_all(listen(port_file, address, int(port)), context, error)
+
+
+def refuse_all(server, context, error):
     while True:
         conn, _ = server.accept()
-        threading.Thread(target=route, args=(conn, plain), daemon=True).start()
+        threading.Thread(target=refuse_over_tls, args=(conn, context, error), daemon=True).start()
 
 
 def serve(mode, port_file):
@@ -92,5 +111,7 @@ def serve(mode, port_file):
 if __name__ == "__main__":
     if sys.argv[1] == "sniroute":
         serve_sniroute(*sys.argv[2:])
+    elif sys.argv[1] == "startingup":
+        serve_startingup(*sys.argv[2:])
     else:
         serve(sys.argv[1], sys.argv[2])

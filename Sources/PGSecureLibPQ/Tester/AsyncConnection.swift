@@ -17,8 +17,10 @@ enum AsyncConnection {
         let failure: String?
     }
 
-    /// `whileAuthenticating` runs once, when TLS is up and libpq waits for the server's answer to its startup packet:
-    /// work there overlaps the server's authentication instead of adding to the total.
+    /// `whileAuthenticating` runs at the first wait for the server's answer to the startup packet of each attempt
+    /// (libpq makes another for the next host or address, or to retry with or without TLS): work there overlaps the
+    /// server's authentication instead of adding to the total. TLS may be off in that attempt (sslmode=allow tries
+    /// without it first, prefer falls back to it): the closure must look.
     static func run(
         _ options: [LibpqOption], timeout: Double, cancellation: CancellationPipe?,
         whileAuthenticating: ((OpaquePointer) -> Void)? = nil
@@ -58,7 +60,8 @@ enum AsyncConnection {
         var phase = Phase.tcp
         var pollStatus = PQstatus(connection) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING
         var failure: String?
-        var authenticationWaitSeen = false
+        var authenticationWaitSeen = false  // in this attempt
+        var ownTime = 0.0  // what `whileAuthenticating` held the connection up by
 
         while pollStatus != PGRES_POLLING_OK && pollStatus != PGRES_POLLING_FAILED {
             let remaining = deadline - clock.now
@@ -79,23 +82,36 @@ enum AsyncConnection {
             }
             pollStatus = PQconnectPoll(connection)
             // Phases advance by what libpq says it is doing now.
-            let status = PQstatus(connection)
-            let next = Phase(status) ?? phase
-            if next > phase {
+            let current = Phase(PQstatus(connection))
+            if let current, current > phase {
                 let spent = elapsed(since: phaseStart)
                 phaseStart = clock.now
                 timings.add(spent, to: phase)
                 // A skipped TLS phase (sslmode=disable) stays 0.
-                phase = next
+                phase = current
             }
-            if !authenticationWaitSeen, phase == .auth, pollStatus == PGRES_POLLING_READING, let whileAuthenticating {
+            // `phase` never goes back; the status does when libpq starts another attempt (seen for every TLS attempt:
+            // it waits for the server's answer to SSLRequest first).
+            if let current, current < .auth { authenticationWaitSeen = false }
+            if !authenticationWaitSeen, current == .auth, pollStatus == PGRES_POLLING_READING, let whileAuthenticating {
                 authenticationWaitSeen = true
+                let hookStart = clock.now
                 whileAuthenticating(connection)
+                // The server worked meanwhile. Only if its answer was already there did the hook hold the connection
+                // up; its whole time is then left out (and with it the server's own, shorter, time: the lesser error).
+                if Self.isReadable(PQsocket(connection)) { ownTime += elapsed(since: hookStart) }
             }
         }
         timings.add(elapsed(since: phaseStart), to: phase)
-        timings.total = elapsed(since: start)
+        // pgsecure's own work is neither the server's authentication nor part of the connection's total.
+        timings.auth -= ownTime
+        timings.total = elapsed(since: start) - ownTime
         return Attempt(connection: connection, timings: timings, failure: failure)
+    }
+
+    static func isReadable(_ descriptor: Int32) -> Bool {
+        var descriptors = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
+        return poll(&descriptors, 1, 0) == 1
     }
 
     enum Phase: Int, Comparable {

@@ -31,6 +31,11 @@ enum ChainInspector {
         return check(chain: chain, rootFile: rootFile, revocation: revocation, hostName: hostName, now: now)
     }
 
+    /// The SHA-256 fingerprints of that chain, leaf first: what `check` reports as `presented`, without checking.
+    static func peerChainSHA256(ssl: OpaquePointer) -> [String] {
+        SSL_get_peer_cert_chain(ssl).map { certificates(of: $0).map(RootCertificateStore.sha256Fingerprint) } ?? []
+    }
+
     /// Fetches the chain itself when libpq refused it: TCP, PostgreSQL's SSLRequest, then a TLS handshake that
     /// verifies nothing (the chain is checked afterwards, by `check`). Nil when the server cannot be reached.
     /// `sendsServerName`: whether libpq sent `serverName` as SNI (`ConnectionPlan.sendsServerName`); a server or proxy
@@ -70,9 +75,8 @@ enum ChainInspector {
     static func check(
         chain: OpaquePointer, rootFile: String?, revocation: RevocationFiles, hostName: String, now: Int64
     ) -> ChainCheck? {
-        let count = pgsecure_sk_X509_num(chain)
-        guard count > 0, let leaf = pgsecure_sk_X509_value(chain, 0) else { return nil }
-        let presented = (0..<count).compactMap { pgsecure_sk_X509_value(chain, $0) }.map(facts)
+        guard pgsecure_sk_X509_num(chain) > 0, let leaf = pgsecure_sk_X509_value(chain, 0) else { return nil }
+        let presented = certificates(of: chain).map(facts)
         let hostMatches = HostNameMatch.check(host: hostName, san: presented[0].san, commonName: presented[0].commonName).isMatch
 
         guard let rootFile else {
@@ -105,12 +109,17 @@ enum ChainInspector {
         let failing = verified ? nil : X509_STORE_CTX_get_current_cert(context).map(facts)
         var path: [String] = []
         if verified, let built = X509_STORE_CTX_get0_chain(context) {
-            path = (0..<pgsecure_sk_X509_num(built)).compactMap { pgsecure_sk_X509_value(built, $0) }.map { name(X509_get_subject_name($0)) }
+            path = certificates(of: built).map { name(X509_get_subject_name($0)) }
         }
         return ChainCheck(
             presented: presented, rootFile: rootFile, verifyError: error,
             verifyErrorText: String(cString: X509_verify_cert_error_string(Int(error))), verifiedPath: path,
             hostName: hostName, hostMatches: hostMatches, failing: failing, crlChecked: crlChecked)
+    }
+
+    /// A STACK_OF(X509)'s certificates, in order.
+    static func certificates(of stack: OpaquePointer) -> [OpaquePointer] {
+        (0..<pgsecure_sk_X509_num(stack)).compactMap { pgsecure_sk_X509_value(stack, $0) }
     }
 
     static func facts(_ certificate: OpaquePointer) -> CertificateFacts {

@@ -51,16 +51,19 @@ public enum ConnectionTester {
         evidence.sslpasswordGiven = !(plan.options["sslpassword"] ?? "").isEmpty
 
         LibpqHooks.installOnce()
-        // The chain is checked (an OpenSSL load of the root file) while the server authenticates, not after.
+        let now = evidence.now
+        func checkChain(_ ssl: OpaquePointer, hostName: String) -> ChainCheck? {
+            ChainInspector.check(ssl: ssl, rootFile: plan.target.rootFile, revocation: plan.revocation, hostName: hostName, now: now)
+        }
+        // The chain is checked (an OpenSSL load of the root file) while the server authenticates, not after: in each
+        // attempt, so the one that answers has its own.
         var earlyCheck: EarlyChainCheck?
         let attempt = AsyncConnection.run(plan.options, timeout: timeout, cancellation: cancellation) { connection in
-            guard PQsslInUse(connection) == 1, let ssl = PQsslStruct(connection, "OpenSSL"),
-                  let host = PQhost(connection).map({ String(cString: $0) }), !host.isEmpty else { return }
-            earlyCheck = EarlyChainCheck(
-                host: host, port: PQport(connection).map { String(cString: $0) },
-                check: ChainInspector.check(
-                    ssl: OpaquePointer(ssl), rootFile: plan.target.rootFile, revocation: plan.revocation, hostName: host,
-                    now: evidence.now))
+            let server = ReachedServer(connection)
+            earlyCheck = nil  // an earlier attempt's is of no use once libpq moved on
+            guard PQsslInUse(connection) == 1, let ssl = PQsslStruct(connection, "OpenSSL"), !server.host.isEmpty,
+                  let check = checkChain(OpaquePointer(ssl), hostName: server.host) else { return }
+            earlyCheck = EarlyChainCheck(server: server, check: check)
         }
         defer { PQfinish(attempt.connection) }
         let connection = attempt.connection
@@ -69,9 +72,9 @@ public enum ConnectionTester {
 
         if evidence.connected, let connection {
             // The host and port that answered: one of several, or libpq's default socket directory.
-            if let host = PQhost(connection).map({ String(cString: $0) }), !host.isEmpty {
-                let port = PQport(connection).flatMap { Int(String(cString: $0)) } ?? plan.target.port
-                evidence.target = plan.target.answered(host: host, port: port)
+            let server = ReachedServer(connection)
+            if !server.host.isEmpty {
+                evidence.target = plan.target.answered(host: server.host, port: server.port.flatMap { Int($0) } ?? plan.target.port)
             }
             evidence.overUnixSocket = Self.isUnixSocket(PQsocket(connection))
             if evidence.overUnixSocket { evidence.clientCertificate = nil }  // libpq sends none over a socket
@@ -80,17 +83,11 @@ public enum ConnectionTester {
                 evidence.tls = TLSFacts(
                     protocol: attribute(connection, "protocol"), cipher: attribute(connection, "cipher"),
                     bits: attribute(connection, "key_bits").flatMap { Int($0) })
-                if let ssl = PQsslStruct(connection, "OpenSSL") {
-                    let leaf = SSL_get_peer_cert_chain(OpaquePointer(ssl)).flatMap { pgsecure_sk_X509_value($0, 0) }
-                    if let earlyCheck, earlyCheck.applies(
-                        toHost: evidence.target.host, port: PQport(connection).map { String(cString: $0) },
-                        leafSHA256: leaf.map(RootCertificateStore.sha256Fingerprint))
-                    {
+                if let ssl = PQsslStruct(connection, "OpenSSL").map(OpaquePointer.init) {
+                    if let earlyCheck, earlyCheck.applies(to: server, chainSHA256: ChainInspector.peerChainSHA256(ssl: ssl)) {
                         evidence.chainCheck = earlyCheck.check
                     } else {
-                        evidence.chainCheck = ChainInspector.check(
-                            ssl: OpaquePointer(ssl), rootFile: plan.target.rootFile, revocation: plan.revocation,
-                            hostName: evidence.target.host, now: evidence.now)
+                        evidence.chainCheck = checkChain(ssl, hostName: evidence.target.host)
                     }
                 }
             }
@@ -157,15 +154,31 @@ public enum ConnectionTester {
     }
 }
 
-/// A chain check made while the server authenticated. libpq may still move on (another host, another attempt), so it
-/// speaks only for the same host and port and the same server certificate.
+/// A chain check made while a server authenticated. libpq may still move on (another host or address, another
+/// attempt), and a server there may send another chain under the same name, port and leaf (other intermediates).
+/// The check depends only on the chain, the host name, the root file, the CRLs and the time: it speaks for the server
+/// that answered when that is the same server and sent the same whole chain.
 struct EarlyChainCheck {
-    let host: String
-    let port: String?
-    let check: ChainCheck?
+    let server: ReachedServer
+    let check: ChainCheck
 
-    func applies(toHost answered: String, port answeredPort: String?, leafSHA256: String?) -> Bool {
-        host == answered && port == answeredPort && check?.presented.first?.sha256 == leafSHA256
+    /// `chainSHA256`: the fingerprints of the answering server's whole peer chain, leaf first.
+    func applies(to answered: ReachedServer, chainSHA256: [String]) -> Bool {
+        server == answered && check.presented.map(\.sha256) == chainSHA256
+    }
+}
+
+/// The server an attempt reached, as libpq names it: host (as given, else hostaddr), port, and the address connected to.
+struct ReachedServer: Equatable {
+    var host: String
+    var port: String?
+    var address: String?
+}
+
+extension ReachedServer {
+    init(_ connection: OpaquePointer) {
+        func text(_ value: UnsafeMutablePointer<CChar>?) -> String? { value.map { String(cString: $0) } }
+        self.init(host: text(PQhost(connection)) ?? "", port: text(PQport(connection)), address: text(PQhostaddr(connection)))
     }
 }
 
@@ -248,7 +261,8 @@ struct ConnectionPlan {
             host: endpoint?.host ?? "localhost", port: endpoint?.port ?? 5432, hostaddr: options["hostaddr"],
             user: settings.user, dbname: settings.dbname, sslmode: mode,
             rootFile: mode == .disable ? nil : options["sslrootcert"])
-        sendsServerName = IPAddress.isSentAsServerName(target.host, sslsni: options["sslsni"])
+        // libpq takes SNI from host alone: with hostaddr and no host it sends none (the report's "localhost" is ours).
+        sendsServerName = endpoint.map { IPAddress.isSentAsServerName($0.host, sslsni: options["sslsni"]) } ?? false
     }
 
     /// Every host is a socket directory (no host at all: libpq's default socket) and no hostaddr sends libpq over

@@ -257,7 +257,8 @@ public struct TLSFacts: Codable, Sendable, Equatable {
     }
 }
 
-/// Milliseconds spent in each phase of connecting.
+/// Milliseconds spent in each phase of connecting. pgsecure's own chain check, made while the server authenticates,
+/// counts in neither `auth` nor `total` as far as it held the connection up.
 public struct PhaseTimings: Codable, Sendable, Equatable {
     public var dns: Double
     public var tcp: Double
