@@ -66,7 +66,9 @@ import PGSecureModel
             PQfinish(attempt.connection)
             return seen
         }
-        #expect(attempts(startingUpThenGood(lab)) == ["127.0.0.2 tls=1", "127.0.0.1 tls=1"])
+        let (server, startingUp) = try startingUpThenGood(lab)
+        defer { withExtendedLifetime(server) {} }  // serving until the test ends
+        #expect(attempts(startingUp) == ["127.0.0.1 tls=1", "127.0.0.1 tls=1"])
         #expect(attempts(settings(lab, port: lab.port("good"), mode: .allow)) == ["127.0.0.1 tls=0", "127.0.0.1 tls=1"])
     }
 
@@ -92,24 +94,27 @@ import PGSecureModel
         #expect(slow.auth >= 2_500, "\(slow)")
     }
 
-    /// host=localhost,localhost hostaddr=127.0.0.2,127.0.0.1 at good's port: the lab's startingup server (good's leaf,
-    /// another intermediate, then 57P03), then good. root+intermediate.crt verifies both chains, so libpq gets past TLS
-    /// on both.
-    func startingUpThenGood(_ lab: TLSLab) -> ConnectionSettings {
-        var settings = ConnectionSettings(
-            endpoints: [Endpoint(host: "localhost", port: lab.port("startingup")), Endpoint(host: "localhost", port: lab.port("good"))],
+    /// A startingup server of the test's own (good's leaf with another intermediate, then 57P03; every later client is
+    /// relayed to good), twice: host=localhost,localhost port=P,P. libpq's first attempt meets the fake, its second
+    /// reaches good through the relay: the same host name, port and address, the same leaf, another intermediate.
+    /// root+intermediate.crt verifies both chains, so libpq gets past TLS on both.
+    func startingUpThenGood(_ lab: TLSLab) throws -> (server: PrivateFakeServer, settings: ConnectionSettings) {
+        let server = try PrivateFakeServer(
+            "startingup", [lab.pki + "/startingup.crt", lab.pki + "/good.key", String(lab.port("good"))])
+        let settings = ConnectionSettings(
+            endpoints: [Endpoint(host: "localhost", port: server.port), Endpoint(host: "localhost", port: server.port)],
             user: lab.user, password: lab.password, dbname: "postgres", sslmode: .verifyFull,
             sslrootcert: lab.pki + "/root+intermediate.crt")
-        settings.otherOptions.set("hostaddr", "127.0.0.2,127.0.0.1")
-        return settings
+        return (server, settings)
     }
 
-    /// The lab's startingup server completes TLS, then answers "the database system is starting up" (57P03), and
-    /// libpq tries the next host: good, with the same host name, port and leaf, but another intermediate. The chain
+    /// The startingup server completes TLS, then answers "the database system is starting up" (57P03), and libpq
+    /// tries the next host: good, with the same host name, port, address and leaf, but another intermediate. The chain
     /// checked while the first server authenticated must not be reported for the second.
     @Test func aChainCheckedWhileAServerStartingUpAuthenticatedIsNotReportedForTheNextHost() throws {
         let lab = try TLSLab.load()
-        let settings = startingUpThenGood(lab)
+        let (server, settings) = try startingUpThenGood(lab)
+        defer { withExtendedLifetime(server) {} }  // serving until the test ends
         let report = ConnectionTester.test(settings, timeout: 10, environment: ["HOME": "/nonexistent"])
         #expect(report.connected, "\(report.libpqMessage ?? "")")
 

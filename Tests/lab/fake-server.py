@@ -6,12 +6,14 @@ fake-server.py silent PORT_FILE    accepts connections and never answers (timeou
 fake-server.py sniroute SNI_CHAIN SNI_KEY PLAIN_CHAIN PLAIN_KEY PORT_FILE
                                    answers SSLRequest with 'S' and speaks TLS with SNI_CHAIN to a client that sends SNI,
                                    PLAIN_CHAIN to one that sends none (as a proxy routing on SNI would); then a FATAL
-fake-server.py startingup CHAIN KEY ADDRESS PORT PORT_FILE
-                                   speaks TLS with CHAIN on ADDRESS:PORT, then answers the startup as a server still
-                                   starting up does (FATAL 57P03): libpq moves on to the next host
+fake-server.py startingup CHAIN KEY NEXT_PORT PORT_FILE
+                                   its first client: TLS with CHAIN, then the answer of a server still starting up
+                                   (FATAL 57P03), after which libpq tries the next host; every later client is relayed
+                                   to 127.0.0.1:NEXT_PORT. With host=localhost,localhost port=P,P libpq's second attempt
+                                   reaches NEXT_PORT's server through the same host, port and address. One per test
+                                   (the first client is the test's), started by the test itself.
 
-Binds a free loopback port itself (no race for a port) and writes it to PORT_FILE once it listens; startingup binds
-the given address and port instead (another server's port on another loopback address).
+Binds a free port on 127.0.0.1 itself (no race for a port) and writes it to PORT_FILE once it listens.
 """
 import os
 import socket
@@ -21,10 +23,10 @@ import sys
 import threading
 
 
-def listen(port_file, address="127.0.0.1", port=0):
-    """A socket on a free loopback port, written to PORT_FILE (atomically) once it listens. Also hostile-server.py's."""
+def listen(port_file):
+    """A socket on a free port of 127.0.0.1, written to PORT_FILE (atomically) once it listens. Also hostile-server.py's."""
     server = socket.socket()
-    server.bind((address, port))
+    server.bind(("127.0.0.1", 0))
     server.listen(64)
     with open(port_file + ".tmp", "w") as f:
         f.write(str(server.getsockname()[1]))
@@ -83,12 +85,42 @@ def serve_sniroute(sni_chain, sni_key, plain_chain, plain_key, port_file):
     refuse_all(listen(port_file), plain, error_response(b"28000", b"sniroute serves no sessions"))
 
 
-def serve_startingup(chain, key, address, port, port_file):
+def serve_startingup(chain, key, next_port, port_file):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(chain, key)
     # The words and code a PostgreSQL server sends while it replays its WAL (libpq 15 tries the next host on 57P03).
     error = error_response(b"57P03", b"the database system is starting up")
-    refuse_all(listen(port_file, address, int(port)), context, error)
+    server = listen(port_file)
+    conn, _ = server.accept()
+    threading.Thread(target=refuse_over_tls, args=(conn, context, error), daemon=True).start()
+    while True:
+        conn, _ = server.accept()
+        threading.Thread(target=relay, args=(conn, int(next_port)), daemon=True).start()
+
+
+def relay(conn, port):
+    """Bytes both ways between CONN and 127.0.0.1:PORT until either side closes."""
+    try:
+        upstream = socket.create_connection(("127.0.0.1", port))
+    except OSError:
+        conn.close()
+        return
+
+    def pump(source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, target):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    threading.Thread(target=pump, args=(upstream, conn), daemon=True).start()
+    pump(conn, upstream)
 
 
 def refuse_all(server, context, error):
