@@ -317,11 +317,12 @@ extension WizardState {
         case .serviceSaved(let result):
             filePrompt = nil
             switch result {
-            case .saved(let name, let servicePath, let passwordPath, let notices, let written):
+            case .saved(let name, let servicePath, let passwordFile, let notices, let written):
                 // The next save plans from what was just written, not from the files as they were at start.
                 context.files = context.files.updating(written)
+                let password = passwordFile.map { ", the password in \($0.path) (mode \(String($0.permissions, radix: 8)))" }
                 status = StatusMessage(
-                    text: "✓ Saved service \(name) in \(servicePath)" + (passwordPath.map { ", the password in \($0)" } ?? "")
+                    text: "✓ Saved service \(name) in \(servicePath)" + (password ?? "")
                         + ": psql service=\(name)" + notices.map { ". " + $0 }.joined(), tone: .success)
             case .unchanged(let name, let path):
                 status = StatusMessage(text: "✓ Service \(name) in \(path) already holds these settings", tone: .success)

@@ -28,7 +28,8 @@ struct ServiceSaverTests {
             LocalFiles.File(path: home + "/.pgpass", facts: LocalFiles.Facts.of(home + "/.pgpass"), text: plan.password?.text),
             LocalFiles.File(path: services, facts: LocalFiles.Facts.of(services), text: plan.service.text),
         ]
-        #expect(saved == .saved(name: "prod", servicePath: services, passwordPath: home + "/.pgpass", notices: [], written: written))
+        #expect(saved == .saved(name: "prod", servicePath: services, password: WrittenFile(path: home + "/.pgpass", permissions: 0o600), notices: [],
+            written: written))
         let attributes = try FileManager.default.attributesOfItem(atPath: services)
         #expect(attributes[.posixPermissions] as? Int == 0o640)
         #expect(try FileManager.default.attributesOfItem(atPath: home + "/.pgpass")[.posixPermissions] as? Int == 0o600)

@@ -43,9 +43,11 @@ struct SaveServiceWizardTests {
         #expect(!plan.service.text.contains(secret))
         #expect(plan.password?.text == "db.example.com:5432:app:alex:\(secret)\n")
         #expect(plan.passwordPath == "\(Self.home)/.pgpass")
-        state = Wizard.update(state, .serviceSaved(.saved(name: "prod", servicePath: plan.servicePath, passwordPath: plan.passwordPath, notices: [], written: []))).0
+        state = Wizard.update(state, .serviceSaved(.saved(
+            name: "prod", servicePath: plan.servicePath, password: plan.passwordPath.map { WrittenFile(path: $0, permissions: 0o400) },
+            notices: [], written: []))).0
         #expect(state.filePrompt == nil)
-        #expect(Wizard.render(state, Size(width: 160, height: 40)).joinedText.contains("✓ Saved service prod in /home/alex/.pg_service.conf"))
+        #expect(Wizard.render(state, Size(width: 160, height: 40)).joinedText.contains("✓ Saved service prod in /home/alex/.pg_service.conf, the password in /home/alex/.pgpass (mode 400)"))
     }
 
     @Test func otherValuesAreShownAndConfirmedFirst() {
@@ -95,7 +97,8 @@ struct SaveServiceWizardTests {
             LocalFiles.File(path: plan.servicePath, facts: team.facts, text: plan.service.text),
         ]
         state = Wizard.update(state, .serviceSaved(.saved(
-            name: "prod", servicePath: plan.servicePath, passwordPath: passfile, notices: [], written: written))).0
+            name: "prod", servicePath: plan.servicePath, password: WrittenFile(path: passfile, permissions: 0o600), notices: [],
+            written: written))).0
         let again = drive(&state, [.key(.character("v")), .text("staging"), .key(.enter)])
         guard case .saveService(let next)? = again.first else {
             Issue.record("no second save: \(again)")
