@@ -316,6 +316,7 @@ extension WizardState {
             return []
         case .serviceSaved(let result):
             filePrompt = nil
+            saveInFlight = nil
             switch result {
             case .saved(let name, let servicePath, let passwordFile, let notices, let written):
                 // The next save plans from what was just written, not from the files as they were at start.
@@ -334,8 +335,8 @@ extension WizardState {
             return []
         case .filesRead(let files):
             context.files = context.files.updating(files)
-            guard let name = saveAwaitingFiles else { return [] }
-            saveAwaitingFiles = nil
+            guard case .readingFiles(let name) = saveInFlight else { return [] }
+            saveInFlight = nil
             guard case .serviceName = filePrompt else { return [] }
             return saveServiceEffect(name: name)
         case .fileWritten(let result):
@@ -555,6 +556,8 @@ extension WizardState {
         case .confirmService(let plan):
             switch key {
             case .character("y"), .character("Y"):
+                guard saveInFlight == nil else { return [] }
+                saveInFlight = .writing
                 status = StatusMessage(text: "Saving service \(plan.name)…", tone: .info)
                 return [.saveService(plan)]
             case .character("n"), .character("N"), .enter:
@@ -632,13 +635,13 @@ extension WizardState {
     /// file the snapshot does not hold (a pasted passfile) is read first. An entry holding other values is shown for
     /// confirmation first, and the writer refuses if a file changed since the snapshot.
     mutating func saveServiceEffect(name: String) -> [Effect] {
-        guard case .success(let settings) = settings(includingPassword: true) else { return [] }
+        guard saveInFlight == nil, case .success(let settings) = settings(includingPassword: true) else { return [] }
         let plan: ServicePlan
         do {
             let paths = try ServicePlan.paths(settings: settings, environment: context.environment, files: context.files)
             let unread = [paths.service, paths.password].compactMap { $0 }.filter { !context.files.knows($0) }
             if !unread.isEmpty {
-                saveAwaitingFiles = name
+                saveInFlight = .readingFiles(name: name)
                 status = StatusMessage(text: "Reading \(unread.joined(separator: ", "))…", tone: .info)
                 return [.readFiles(paths: unread)]
             }
@@ -651,6 +654,7 @@ extension WizardState {
             filePrompt = .confirmService(plan)
             return []
         }
+        saveInFlight = .writing
         status = StatusMessage(text: "Saving service \(name)…", tone: .info)
         return [.saveService(plan)]
     }

@@ -107,6 +107,14 @@ public enum FilePrompt: Hashable, Sendable {
     case confirmService(ServicePlan)
 }
 
+/// Where a save under way is.
+public enum SaveInFlight: Hashable, Sendable {
+    /// Waiting for files the snapshot did not hold (`.readFiles`); planning for this name goes on when they come.
+    case readingFiles(name: String)
+    /// `.saveService` was sent; `.serviceSaved` ends it.
+    case writing
+}
+
 /// A field's value refused, and why.
 public struct FieldError: Hashable, Sendable {
     public var field: String
@@ -179,8 +187,10 @@ public struct WizardState: Sendable, Equatable {
     public var includesPassword = false
     public var filePrompt: FilePrompt?
     public var status: StatusMessage?
-    /// The service name of a save waiting for files the snapshot did not hold (`.readFiles`); it goes on when they come.
-    public var saveAwaitingFiles: String?
+    /// A save under way, from the key that started it to its result: no other starts meanwhile. Two plans made from
+    /// one snapshot could both pass the writer's unchanged-since-read check, and the later rename would drop the
+    /// other's section.
+    public var saveInFlight: SaveInFlight?
 
     public init(context: WizardContext, connectionString initial: String? = nil) {
         self.context = context

@@ -49,6 +49,9 @@ public final class EffectRunner: EffectRunning {
     /// Tests still running, by id, so an abandoned one can be cancelled.
     private let tests = Mutex<[Int: Task<Void, Never>]>([:])
     private let testExecutor = DispatchTaskExecutor(label: "pgsecure.tester")
+    /// Service saves one after another: each checks that the files are as its plan read them, then renames; two at
+    /// once could both pass the check and the later rename would drop the other's section.
+    private let saves = DispatchQueue(label: "pgsecure.save")
 
     public init(environment: [String: String], tester: @escaping Tester, inspectRootFile: @escaping RootInspector) {
         self.environment = environment
@@ -87,7 +90,7 @@ public final class EffectRunner: EffectRunning {
             }
         case .saveService(let plan):
             let disk = LocalFiles.onDisk(environment: environment)
-            DispatchQueue.global().async { inbox.post(.serviceSaved(ServiceSaver.save(plan, disk: disk))) }
+            saves.async { inbox.post(.serviceSaved(ServiceSaver.save(plan, disk: disk))) }
         case .readFiles(let paths):
             let disk = LocalFiles.onDisk(environment: environment)
             DispatchQueue.global().async { inbox.post(.filesRead(disk.files(paths))) }

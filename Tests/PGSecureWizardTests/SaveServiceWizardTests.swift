@@ -108,6 +108,44 @@ struct SaveServiceWizardTests {
         #expect(next.password?.isUnchanged == true)
     }
 
+    /// A second Enter (or `a⏎b⏎` pasted into the prompt) while a save runs would plan again from the same snapshot:
+    /// both plans could pass the writer's unchanged-since-read check and the later rename would drop the other's
+    /// section. No other save starts until the first one's result is in.
+    @Test func noSecondSaveStartsWhileOneIsUnderWay() {
+        var state = atOutputs(files: Self.files([:]))
+        let effects = drive(&state, [.key(.character("v")), .text("a"), .key(.enter), .text("b"), .key(.enter), .key(.enter)])
+        #expect(effects.count == 1, "\(effects)")
+        guard case .saveService(let plan)? = effects.first else {
+            Issue.record("no save: \(effects)")
+            return
+        }
+        #expect(plan.name == "a")
+        // Closed and opened again, or confirmed twice: still none.
+        #expect(drive(&state, [.key(.escape), .key(.character("v")), .text("c"), .key(.enter)]).isEmpty)
+        state = Wizard.update(state, .serviceSaved(.failed(message: "changed", found: []))).0
+        let next = drive(&state, [.key(.character("v")), .text("c"), .key(.enter)])
+        #expect(next.count == 1, "the result is in: saving works again (\(next))")
+    }
+
+    /// The same while the files a save needs are being read, and for a confirmed replacement.
+    @Test func noSecondSaveStartsWhileFilesAreReadOrAfterAConfirmation() {
+        var context = makeContext()
+        context.files = Self.files(["\(Self.home)/.pg_service.conf": "[prod]\nhost=old.example.com\n"]).snapshot(of: [])
+        var state = WizardState(context: context, connectionString: "host=db.example.com port=5432 user=alex dbname=app")
+        drive(&state, [.key(.enter), .key(.tab), .text(secret), .key(.enter), .key(.enter), .key(.enter), .text(labRoot), .key(.enter)])
+        state = Wizard.update(state, .testFinished(id: state.lastTestID, verifiedReport())).0
+        drive(&state, [.key(.enter)])
+        let asked = drive(&state, [.key(.character("v")), .text("prod"), .key(.enter), .key(.enter)])
+        #expect(asked.count == 1, "one read: \(asked)")
+        let found = Self.files(["\(Self.home)/.pg_service.conf": "[prod]\nhost=old.example.com\n"])
+            .files(["\(Self.home)/.pg_service.conf", "\(Self.home)/.pgpass"])
+        let (afterRead, planned) = Wizard.update(state, .filesRead(found))
+        state = afterRead
+        #expect(planned.isEmpty, "other values: shown for confirmation first")
+        let confirmed = drive(&state, [.key(.character("y")), .key(.character("y"))])
+        #expect(confirmed.count == 1, "\(confirmed)")
+    }
+
     @Test func aNameTheFileCannotHoldIsRefusedOnScreen() {
         var state = atOutputs(files: Self.files([:]))
         let effects = drive(&state, [.key(.character("v")), .text("a]b"), .key(.enter)])
