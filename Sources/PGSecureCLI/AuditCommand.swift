@@ -73,7 +73,7 @@ struct AuditCommand: AsyncParsableCommand {
             given += ServiceFileEdit.byteLines(text).map { String(ServiceFileEdit.trimmed($0)) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
         }
         guard all else { return (given, []) }
-        let listed = ServiceListing.all(environment: environment, files: .onDisk(environment: environment), knownKeywords: LibPQ.knownKeywords)
+        let listed = try ServiceListing.all(environment: environment, files: .onDisk(environment: environment), knownKeywords: LibPQ.knownKeywords)
             .filter { !$0.isShadowed }.map(\.name)
         return (given, listed)
     }

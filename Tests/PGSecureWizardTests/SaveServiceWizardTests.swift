@@ -13,7 +13,7 @@ struct SaveServiceWizardTests {
     static func files(_ texts: [String: String]) -> LocalFiles {
         LocalFiles(
             home: home, currentDirectory: home, userName: "alex", systemConfigurationDirectory: "/etc/postgresql-common",
-            facts: { texts[$0] == nil ? nil : LocalFiles.Facts(isRegularFile: true, mode: 0o600) }, contents: { texts[$0] })
+            facts: { texts[$0] == nil ? nil : LocalFiles.Facts(isRegularFile: true, mode: 0o600) }, read: { texts[$0].map(LocalFiles.Contents.text) })
     }
 
     func atOutputs(files: LocalFiles) -> WizardState {

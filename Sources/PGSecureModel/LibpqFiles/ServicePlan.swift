@@ -31,13 +31,9 @@ public struct ServicePlan: Sendable, Hashable {
         }
         let paths = try Self.paths(settings: settings, environment: environment, files: files)
         servicePath = paths.service
-        let existing = files.facts(servicePath)
-        if existing != nil, files.contents(servicePath) == nil {
-            throw InputError(field: "service file", problem: "\(servicePath) cannot be read", fix: "check its permissions")
-        }
-        serviceOriginal = existing == nil ? nil : files.contents(servicePath)
+        serviceOriginal = try Self.existingText(servicePath, field: "service file", files: files)
         service = ServiceFileEdit.setting(name, to: options, in: serviceOriginal ?? "")
-        serviceMode = existing?.mode ?? 0o600
+        serviceMode = files.facts(servicePath)?.mode ?? 0o600
 
         guard let secret = settings.password, let file = paths.password else {
             (passwordPath, password, passwordMode, passwordOriginal, narrowing, savesPasswordForLocalhost) = (nil, nil, 0o600, nil, nil, false)
@@ -56,9 +52,7 @@ public struct ServicePlan: Sendable, Hashable {
                 field: "password file", problem: "\(file) is not a regular file, so libpq ignores it",
                 fix: "move it away, or name another file with PGPASSFILE or passfile")
         }
-        if found != nil, files.contents(file) == nil {
-            throw InputError(field: "password file", problem: "\(file) cannot be read", fix: "check its permissions")
-        }
+        let original = try Self.existingText(file, field: "password file", files: files)
         let keys = PasswordFileEdit.Key.all(for: settings, user: user)
         for field in keys.flatMap({ [$0.host, $0.database, $0.user] }) {
             if let problem = PasswordFileEdit.fieldProblem(field) {
@@ -66,7 +60,7 @@ public struct ServicePlan: Sendable, Hashable {
             }
         }
         passwordPath = file
-        passwordOriginal = found == nil ? nil : files.contents(file)
+        passwordOriginal = original
         password = PasswordFileEdit.setting(password: secret, for: keys, in: passwordOriginal ?? "")
         passwordMode = PasswordFile.mode(replacing: found)
         narrowing = found.flatMap(PasswordFile.narrowing)
@@ -90,6 +84,24 @@ public struct ServicePlan: Sendable, Hashable {
             notices.append("no host: the password is saved for host localhost, the name libpq looks its default socket up by")
         }
         return notices
+    }
+
+    /// The text of a file the save edits (nil: there is none). One that cannot be read is refused, and so is one
+    /// that is not UTF-8: its other bytes could not be kept.
+    static func existingText(_ path: String, field: String, files: LocalFiles) throws(InputError) -> String? {
+        guard files.facts(path) != nil else { return nil }
+        switch files.read(path) {
+        case .text(let text):
+            return text
+        case .notUTF8(let line):
+            throw InputError(
+                field: field, problem: "\(path) is not UTF-8 text (line \(line)), which pgsecure cannot edit byte for byte",
+                fix: "convert it to UTF-8 (iconv -f latin1 -t utf-8)")
+        case .unreadable(let reason):
+            throw InputError(field: field, problem: "\(path) cannot be read (\(reason))", fix: "check its permissions")
+        case nil:
+            throw InputError(field: field, problem: "\(path) cannot be read", fix: "check its permissions")
+        }
     }
 
     /// Where a save for these settings writes: the service file libpq searches first, and (when there is a password)
