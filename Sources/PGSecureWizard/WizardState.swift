@@ -58,10 +58,12 @@ public struct WizardContext: Sendable, Equatable {
         self.knownKeywords = knownKeywords
     }
 
-    /// Contexts are equal when they hold the same data; the parser is one function for a whole run.
+    /// Contexts are equal when they hold the same data, the snapshot of files included (it changes during a run);
+    /// the parser is one function for a whole run.
     public static func == (lhs: WizardContext, rhs: WizardContext) -> Bool {
         lhs.environment == rhs.environment && lhs.rootCandidates == rhs.rootCandidates
-            && lhs.libpqVersion == rhs.libpqVersion && lhs.emit == rhs.emit
+            && lhs.libpqVersion == rhs.libpqVersion && lhs.emit == rhs.emit && lhs.files == rhs.files
+            && lhs.knownKeywords == rhs.knownKeywords
     }
 
     var supportsSystemRoots: Bool { libpqVersion >= firstLibpqWithSystemRoots }

@@ -146,6 +146,16 @@ struct SaveServiceWizardTests {
         #expect(confirmed.count == 1, "\(confirmed)")
     }
 
+    /// The snapshot changes during a run (reads, the wizard's own saves): a state that learnt of a file is not the
+    /// state it was.
+    @Test func statesWithDifferentSnapshotsDiffer() {
+        let services = "\(Self.home)/.pg_service.conf"
+        let state = atOutputs(files: Self.files([:]).snapshot(of: [services]))
+        let read = LocalFiles.File(path: services, facts: LocalFiles.Facts(isRegularFile: true, mode: 0o600), text: "[a]\nhost=x\n")
+        #expect(Wizard.update(state, .filesRead([read])).0 != state)
+        #expect(Wizard.update(state, .filesRead([LocalFiles.File(path: services, facts: nil, text: nil)])).0 == state, "as it was")
+    }
+
     @Test func aNameTheFileCannotHoldIsRefusedOnScreen() {
         var state = atOutputs(files: Self.files([:]))
         let effects = drive(&state, [.key(.character("v")), .text("a]b"), .key(.enter)])

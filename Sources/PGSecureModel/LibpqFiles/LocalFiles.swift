@@ -1,6 +1,6 @@
 /// What resolving may look at on this machine: libpq's own files (service files, the password file,
 /// ~/.postgresql). Injected, so the pipeline stays pure: the CLI reads the disk, the wizard a snapshot taken at start.
-public struct LocalFiles: Sendable {
+public struct LocalFiles: Sendable, Equatable {
     /// What `stat` says of a path, as far as libpq cares.
     public struct Facts: Sendable, Hashable {
         public var isRegularFile: Bool
@@ -21,14 +21,6 @@ public struct LocalFiles: Sendable {
         }
     }
 
-    /// libpq's home directory ($HOME, else the password database).
-    public var home: String?
-    /// For making relative file names absolute.
-    public var currentDirectory: String?
-    /// The login name, libpq's default user (and so the password file's default database).
-    public var userName: String?
-    /// libpq's compiled-in SYSCONFDIR, where the system-wide pg_service.conf lives (PGSYSCONFDIR overrides it).
-    public var systemConfigurationDirectory: String
     /// What reading a file that exists gave.
     public enum Contents: Sendable, Hashable {
         case text(String)
@@ -40,10 +32,19 @@ public struct LocalFiles: Sendable {
         public var text: String? { if case .text(let text) = self { text } else { nil } }
     }
 
-    /// nil: the path does not exist.
-    public var facts: @Sendable (String) -> Facts?
-    /// nil: missing.
-    public var read: @Sendable (String) -> Contents?
+    /// libpq's home directory ($HOME, else the password database).
+    public var home: String?
+    /// For making relative file names absolute.
+    public var currentDirectory: String?
+    /// The login name, libpq's default user (and so the password file's default database).
+    public var userName: String?
+    /// libpq's compiled-in SYSCONFDIR, where the system-wide pg_service.conf lives (PGSYSCONFDIR overrides it).
+    public var systemConfigurationDirectory: String
+    /// How paths not in `found` are answered: the machine itself (or a stand-in), nothing for a snapshot.
+    private var lookUpFacts: @Sendable (String) -> Facts?
+    private var lookUpContents: @Sendable (String) -> Contents?
+    /// Files as read for a snapshot or since (a read the wizard asked for, its own writes): they answer for their paths.
+    public private(set) var found: [String: File] = [:]
     /// The paths a snapshot holds (any other reads as missing, though it may exist); nil: every path is answered.
     public var knownPaths: Set<String>?
 
@@ -56,10 +57,16 @@ public struct LocalFiles: Sendable {
         self.currentDirectory = currentDirectory
         self.userName = userName
         self.systemConfigurationDirectory = systemConfigurationDirectory
-        self.facts = facts
-        self.read = read
+        lookUpFacts = facts
+        lookUpContents = read
         self.knownPaths = knownPaths
     }
+
+    /// What `stat` says of `path`; nil: it does not exist.
+    public func facts(_ path: String) -> Facts? { found[path].map(\.facts) ?? lookUpFacts(path) }
+
+    /// What reading `path` gives; nil: it does not exist.
+    public func read(_ path: String) -> Contents? { found[path].map(\.contents) ?? lookUpContents(path) }
 
     /// The file's text; nil when it is missing, cannot be read or is not UTF-8 (`read` tells which).
     public func contents(_ path: String) -> String? { read(path)?.text }
@@ -124,19 +131,24 @@ public struct LocalFiles: Sendable {
     /// Any other path reads as missing.
     public func snapshot(of paths: [String]) -> LocalFiles {
         var empty = self
-        (empty.facts, empty.read, empty.knownPaths) = ({ _ in nil }, { _ in nil }, [])
+        (empty.lookUpFacts, empty.lookUpContents, empty.found, empty.knownPaths) = ({ _ in nil }, { _ in nil }, [:], [])
         return empty.updating(files(paths))
     }
 
     /// This view with `files` as they are now (read since, or just written by the wizard itself): what it answers
     /// for those paths, and from then on knows.
     public func updating(_ files: [File]) -> LocalFiles {
-        let byPath = Dictionary(files.map { ($0.path, $0) }, uniquingKeysWith: { _, later in later })
         var updated = self
-        let (facts, read) = (self.facts, self.read)
-        updated.facts = { path in byPath[path].map(\.facts) ?? facts(path) }
-        updated.read = { path in byPath[path].map(\.contents) ?? read(path) }
-        updated.knownPaths = knownPaths?.union(byPath.keys)
+        for file in files { updated.found[file.path] = file }
+        updated.knownPaths = knownPaths?.union(files.map(\.path))
         return updated
+    }
+
+    /// Views holding the same data are equal: for a snapshot (the wizard's), every answer. The lookups for other
+    /// paths are functions, taken as one per view's kind (the disk, or none), as the wizard's parser is.
+    public static func == (lhs: LocalFiles, rhs: LocalFiles) -> Bool {
+        (lhs.home, lhs.currentDirectory, lhs.userName, lhs.systemConfigurationDirectory)
+            == (rhs.home, rhs.currentDirectory, rhs.userName, rhs.systemConfigurationDirectory)
+            && lhs.found == rhs.found && lhs.knownPaths == rhs.knownPaths
     }
 }
