@@ -18,8 +18,9 @@ struct AuditCommand: AsyncParsableCommand {
             by --timeout, so a target that never answers costs only its own time. One row per target: verdict, TLS \
             version, certificate days left, diagnosis code. Passwords come from ~/.pgpass or PGPASSWORD, never from \
             the command line. Exit 0 when every target meets the policy (default: verified-full and a certificate \
-            valid for 14 more days), 1 when any falls short (an entry --all finds that libpq would refuse is a \
-            failed row, code bad-input), 2 for bad input on the command line or in --file.
+            valid for 14 more days), 1 when any falls short (an entry --all finds that libpq or pgsecure would refuse \
+            is a failed row: bad-input, or root-cert-missing for an unusable root file), 2 for bad input on the \
+            command line or in --file.
             """)
     @Argument(help: ArgumentHelp("Service names or connection strings.", valueName: "service")) var targets: [String] = []
     @Flag(help: "Every entry of the service files libpq reads.") var all = false
@@ -48,10 +49,10 @@ struct AuditCommand: AsyncParsableCommand {
         // Every target is resolved before any is tested: a bad one given on the command line or in --file stops the
         // run with exit 2. An entry --all found in the service files is the files' problem, not the command line's:
         // it becomes a failed row and the others are still audited.
-        let prepared = (given + listed).map { target in
-            (target, Result { () throws(InputError) in try Self.settings(for: target, environment: environment) })
+        let prepared = (given.map { ($0, false) } + listed.map { ($0, true) }).map { target, isServiceName in
+            (target, Result { () throws(InputError) in try Self.settings(for: target, isServiceName: isServiceName, environment: environment) })
         }
-        for case (_, .failure(let error)) in prepared.prefix(given.count) { throw error }
+        for case (let target, .failure(let error)) in prepared.prefix(given.count) { throw Self.refusal(of: target, error) }
         let policy = AuditPolicy(required: required, warnDays: warnDays)
         let progress = isatty(STDERR_FILENO) == 1 && !json ? ProgressLine(total: prepared.count) : nil
         let rows = await Self.test(prepared, concurrency: concurrency, timeout: timeout, environment: environment) {
@@ -73,32 +74,34 @@ struct AuditCommand: AsyncParsableCommand {
             given += ServiceFileEdit.byteLines(text).map { String(ServiceFileEdit.trimmed($0)) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
         }
         guard all else { return (given, []) }
-        let listed = ServiceListing.all(environment: environment, files: .onDisk(environment: environment), knownKeywords: LibPQ.knownKeywords)
+        let listed = try ServiceListing.all(environment: environment, files: .onDisk(environment: environment), knownKeywords: LibPQ.knownKeywords)
             .filter { !$0.isShadowed }.map(\.name)
         return (given, listed)
     }
 
-    /// A service name, or a connection string, through the one pipeline; the settings as saved (weak modes kept,
-    /// so the audit sees them), the password from the environment or the password file only.
-    static func settings(for target: String, environment: [String: String]) throws(InputError) -> ConnectionSettings {
-        let isString = target.contains("=") || target.contains("://")
+    /// A service name (always, for one --all found), or a connection string, through the one pipeline; the
+    /// settings as saved (weak modes kept, so the audit sees them), the password from the environment or the
+    /// password file only. A refusal is the pipeline's, its field kept.
+    static func settings(for target: String, isServiceName: Bool, environment: [String: String]) throws(InputError) -> ConnectionSettings {
+        let isString = !isServiceName && (target.contains("=") || target.contains("://"))
         let request = ConnectionRequest(
             connectionString: isString ? target : "service=" + Quoting.conninfoValue(target), sslmodeIsExplicit: true,
             keepsSecrets: true)
-        // A target from --file is not in argv, so the error path's own redaction cannot see it: mask it here.
-        let shown = SecretRedaction.redact(target, arguments: [target])
-        let resolved: Resolution
-        do {
-            resolved = try ConnectionResolver.resolve(request, in: .libpq(environment: environment))
-        } catch {
-            throw InputError(field: "target \(shown)", problem: error.problem, fix: error.fix)
-        }
+        let resolved = try ConnectionResolver.resolve(request, in: .libpq(environment: environment))
         if resolved.sources["password"] == .connectionString || resolved.sources["sslpassword"] == .connectionString {
             throw InputError(
-                field: "target \(shown)", problem: "holds a password, which the command line shows to every user",
+                field: "password", problem: "in the target, which the command line shows to every user",
                 fix: "put it in ~/.pgpass (pgsecure save does) or PGPASSWORD")
         }
         return resolved.settingsToTest
+    }
+
+    /// A target given on the command line or in --file that cannot be tested: bad input (exit 2), naming the target
+    /// and keeping the field, so the refusal keeps its code. A target from --file is not in argv, so the error
+    /// path's own redaction cannot see it: it is masked here.
+    static func refusal(of target: String, _ error: InputError) -> InputError {
+        let shown = SecretRedaction.redact(target, arguments: [target])
+        return InputError(field: error.field, problem: "\(error.problem) (target \(shown))", fix: error.fix)
     }
 
     /// Tests every target with at most `concurrency` at a time (a refused one is a row at once, using no slot);
@@ -112,7 +115,7 @@ struct AuditCommand: AsyncParsableCommand {
             var next = 0
             func startNext() {
                 while next < targets.count, case .failure(let error) = targets[next].1 {
-                    let row = AuditRow(target: targets[next].0, refusedBecause: error.problem)
+                    let row = AuditRow(target: targets[next].0, refused: error)
                     rows[next] = row
                     onRow(row)
                     next += 1

@@ -1,7 +1,8 @@
 import PGSecureModel
 
 /// What `--json` prints for bad input: scripts parse stdout whatever happened. `test` answers in its report's shape
-/// (connected, verdict, diagnosis), with `root-cert-missing` for an unusable root file and `bad-input` otherwise.
+/// (connected, verdict, diagnosis), with the refusal's code (`DiagnosisCode(refusing:)`: `root-cert-missing` for an
+/// unusable root file, else `bad-input`).
 enum BadInputJSON {
     struct TestShape: Encodable {
         struct Diagnosis: Encodable {
@@ -25,8 +26,8 @@ enum BadInputJSON {
     }
 
     /// `line` is the one-line message already said on stderr ("field: problem — fix").
-    static func render(_ line: String, forTest: Bool) -> String {
-        let code = (line.hasPrefix("sslrootcert:") ? DiagnosisCode.rootCertMissing : .badInput).rawValue
+    static func render(_ line: String, code diagnosis: DiagnosisCode, forTest: Bool) -> String {
+        let code = diagnosis.rawValue
         let parts = line.split(separator: " — ", maxSplits: 1).map(String.init)
         let text =
             forTest

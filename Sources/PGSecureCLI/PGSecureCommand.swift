@@ -38,7 +38,7 @@ public struct PGSecureCommand: AsyncParsableCommand {
             }
             return 0
         } catch let error as InputError {
-            return fail("\(error)", arguments: arguments)
+            return fail("\(error)", code: DiagnosisCode(refusing: error), arguments: arguments)
         } catch let failure as CommandFailure {
             return fail(TerminalText.escaped(failure.line), arguments: arguments)
         } catch {
@@ -60,11 +60,13 @@ public struct PGSecureCommand: AsyncParsableCommand {
 
     /// One line on stderr, already escaped for the terminal. The argument parser quotes what it rejects, and a
     /// misplaced connection string carries its password: no secret from the command line is repeated.
-    static func fail(_ line: String, arguments: [String]) -> Int32 {
+    static func fail(_ line: String, code: DiagnosisCode = .badInput, arguments: [String]) -> Int32 {
         let redacted = SecretRedaction.redact(line, arguments: arguments)
         Console.current.error("pgsecure: " + redacted)
         // A script that asked for JSON gets JSON, even for bad input.
-        if arguments.contains("--json") { Console.current.output(BadInputJSON.render(redacted, forTest: arguments.first == "test")) }
+        if arguments.contains("--json") {
+            Console.current.output(BadInputJSON.render(redacted, code: code, forTest: arguments.first == "test"))
+        }
         return 2
     }
 }

@@ -13,8 +13,8 @@ struct SaveCommand: AsyncParsableCommand {
             verified settings, and the password (if one was given) into the password file libpq reads (the passfile \
             keyword, else PGPASSFILE, else ~/.pgpass), never into the service file. Without a host the password is \
             saved for localhost, as libpq looks up its default socket. Every other byte of both files is kept; each is \
-            replaced atomically, keeps its mode (a password file others may read, which libpq ignores, is narrowed \
-            to 0600), and is created 0600. An entry holding other values is replaced only with \
+            replaced atomically, keeps its mode (a password file libpq cannot use as it is, one others may read or \
+            its owner may not, is set to 0600), and is created 0600. An entry holding other values is replaced only with \
             --force (the change is shown first). Afterwards: psql service=NAME, psycopg2.connect(service="NAME"), \
             PGSERVICE=NAME, pgsecure test service=NAME. Exit 0 saved (or already saved), 1 not saved, 2 bad input.
             """)
@@ -58,11 +58,12 @@ extension ServicePlan {
             throw ExitCode(1)
         }
         switch ServiceSaver.save(self, disk: disk) {
-        case .saved(_, let servicePath, let passwordPath, let notices, _):
+        case .saved(_, let servicePath, let passwordFile, let notices, _):
             // Paths come from PGSERVICEFILE, PGPASSFILE or a service's passfile: nothing in them may drive the terminal.
             for notice in notices { console.error("pgsecure: " + TerminalText.escaped(notice)) }
-            if let passwordPath {
-                console.output("saved the password in \(TerminalText.escaped(passwordPath)) (mode \(String(passwordMode, radix: 8)))\n")
+            if let passwordFile {
+                let mode = String(passwordFile.permissions, radix: 8)
+                console.output("saved the password in \(TerminalText.escaped(passwordFile.path)) (mode \(mode))\n")
             }
             console.output("saved service \(TerminalText.escaped(name)) in \(TerminalText.escaped(servicePath))\n")
         case .unchanged(_, let path):

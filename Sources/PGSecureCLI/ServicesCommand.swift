@@ -11,7 +11,7 @@ struct ServicesCommand: ParsableCommand {
 
     func run() throws {
         let environment = Console.current.environment
-        let listings = ServiceListing.all(
+        let listings = try ServiceListing.all(
             environment: environment, files: .onDisk(environment: environment), knownKeywords: LibPQ.knownKeywords)
         if json {
             Console.current.output(try JSONText.of(listings))

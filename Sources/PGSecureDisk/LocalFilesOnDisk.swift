@@ -10,7 +10,7 @@ extension LocalFiles {
             home: homeDirectory(environment: environment), currentDirectory: currentDirectory(),
             userName: getpwuid(geteuid()).flatMap { $0.pointee.pw_name }.map { String(cString: $0) },
             systemConfigurationDirectory: "/etc/postgresql-common",
-            facts: { Facts.of($0) }, contents: readText)
+            facts: { Facts.of($0) }, read: read)
     }
 
     /// libpq's choice: $HOME, else the password database.
@@ -26,9 +26,12 @@ extension LocalFiles {
         return String(cString: path)
     }
 
-    /// A small text file, whole; nil when it cannot be read (or is not text).
-    static func readText(_ path: String) -> String? {
-        guard let file = fopen(path, "r") else { return nil }
+    /// A small text file, whole, read as libpq reads its files (fopen, then reads until one fails: a directory reads
+    /// as nothing); nil when it does not exist.
+    static func read(_ path: String) -> Contents? {
+        guard let file = fopen(path, "r") else {
+            return errno == ENOENT ? nil : .unreadable(reason: String(cString: strerror(errno)))
+        }
         defer { fclose(file) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -36,9 +39,11 @@ extension LocalFiles {
             let count = fread(&buffer, 1, buffer.count, file)
             if count == 0 { break }
             bytes += buffer.prefix(count)
-            if bytes.count > 16 << 20 { return nil }  // not a configuration file
+            if bytes.count > 16 << 20 { return .unreadable(reason: "larger than 16 MiB, not a configuration file") }
         }
-        return String(validating: bytes, as: UTF8.self)
+        if let text = String(validating: bytes, as: UTF8.self) { return .text(text) }
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        return .notUTF8(line: 1 + (lines.firstIndex { String(validating: $0, as: UTF8.self) == nil } ?? 0))
     }
 }
 

@@ -62,8 +62,20 @@ public enum FileWriteResult: Sendable, Equatable {
 /// Each case carries the save's files as they now are (`written`, `found`), so the wizard's snapshot follows its own
 /// writes and learns of a change made meanwhile: its next save then plans from what is really there.
 public enum ServiceSaveResult: Sendable, Equatable {
-    /// `passwordPath`: where the password went, when one was saved; `notices`: the plan's, to say once saved.
-    case saved(name: String, servicePath: String, passwordPath: String?, notices: [String], written: [LocalFiles.File])
+    /// `password`: where the password went and the mode that file really has, when it was written; `notices`: what
+    /// to say once saved.
+    case saved(name: String, servicePath: String, password: WrittenFile?, notices: [String], written: [LocalFiles.File])
     case unchanged(name: String, path: String)
     case failed(message: String, found: [LocalFiles.File])
+}
+
+/// A file as written: where, and the mode it really has (the writer's own `fstat`).
+public struct WrittenFile: Sendable, Hashable {
+    public let path: String
+    public let permissions: Int
+
+    public init(path: String, permissions: Int) {
+        self.path = path
+        self.permissions = permissions
+    }
 }

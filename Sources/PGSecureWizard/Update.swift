@@ -316,12 +316,14 @@ extension WizardState {
             return []
         case .serviceSaved(let result):
             filePrompt = nil
+            saveInFlight = nil
             switch result {
-            case .saved(let name, let servicePath, let passwordPath, let notices, let written):
+            case .saved(let name, let servicePath, let passwordFile, let notices, let written):
                 // The next save plans from what was just written, not from the files as they were at start.
                 context.files = context.files.updating(written)
+                let password = passwordFile.map { ", the password in \($0.path) (mode \(String($0.permissions, radix: 8)))" }
                 status = StatusMessage(
-                    text: "✓ Saved service \(name) in \(servicePath)" + (passwordPath.map { ", the password in \($0)" } ?? "")
+                    text: "✓ Saved service \(name) in \(servicePath)" + (password ?? "")
                         + ": psql service=\(name)" + notices.map { ". " + $0 }.joined(), tone: .success)
             case .unchanged(let name, let path):
                 status = StatusMessage(text: "✓ Service \(name) in \(path) already holds these settings", tone: .success)
@@ -333,8 +335,8 @@ extension WizardState {
             return []
         case .filesRead(let files):
             context.files = context.files.updating(files)
-            guard let name = saveAwaitingFiles else { return [] }
-            saveAwaitingFiles = nil
+            guard case .readingFiles(let name) = saveInFlight else { return [] }
+            saveInFlight = nil
             guard case .serviceName = filePrompt else { return [] }
             return saveServiceEffect(name: name)
         case .fileWritten(let result):
@@ -554,6 +556,8 @@ extension WizardState {
         case .confirmService(let plan):
             switch key {
             case .character("y"), .character("Y"):
+                guard saveInFlight == nil else { return [] }
+                saveInFlight = .writing
                 status = StatusMessage(text: "Saving service \(plan.name)…", tone: .info)
                 return [.saveService(plan)]
             case .character("n"), .character("N"), .enter:
@@ -631,13 +635,13 @@ extension WizardState {
     /// file the snapshot does not hold (a pasted passfile) is read first. An entry holding other values is shown for
     /// confirmation first, and the writer refuses if a file changed since the snapshot.
     mutating func saveServiceEffect(name: String) -> [Effect] {
-        guard case .success(let settings) = settings(includingPassword: true) else { return [] }
+        guard saveInFlight == nil, case .success(let settings) = settings(includingPassword: true) else { return [] }
         let plan: ServicePlan
         do {
             let paths = try ServicePlan.paths(settings: settings, environment: context.environment, files: context.files)
             let unread = [paths.service, paths.password].compactMap { $0 }.filter { !context.files.knows($0) }
             if !unread.isEmpty {
-                saveAwaitingFiles = name
+                saveInFlight = .readingFiles(name: name)
                 status = StatusMessage(text: "Reading \(unread.joined(separator: ", "))…", tone: .info)
                 return [.readFiles(paths: unread)]
             }
@@ -650,6 +654,7 @@ extension WizardState {
             filePrompt = .confirmService(plan)
             return []
         }
+        saveInFlight = .writing
         status = StatusMessage(text: "Saving service \(name)…", tone: .info)
         return [.saveService(plan)]
     }

@@ -58,10 +58,12 @@ public struct WizardContext: Sendable, Equatable {
         self.knownKeywords = knownKeywords
     }
 
-    /// Contexts are equal when they hold the same data; the parser is one function for a whole run.
+    /// Contexts are equal when they hold the same data, the snapshot of files included (it changes during a run);
+    /// the parser is one function for a whole run.
     public static func == (lhs: WizardContext, rhs: WizardContext) -> Bool {
         lhs.environment == rhs.environment && lhs.rootCandidates == rhs.rootCandidates
-            && lhs.libpqVersion == rhs.libpqVersion && lhs.emit == rhs.emit
+            && lhs.libpqVersion == rhs.libpqVersion && lhs.emit == rhs.emit && lhs.files == rhs.files
+            && lhs.knownKeywords == rhs.knownKeywords
     }
 
     var supportsSystemRoots: Bool { libpqVersion >= firstLibpqWithSystemRoots }
@@ -105,6 +107,14 @@ public enum FilePrompt: Hashable, Sendable {
     /// "Save as service…": the name, then (when the entry holds other values) the change to confirm.
     case serviceName(TextInput)
     case confirmService(ServicePlan)
+}
+
+/// Where a save under way is.
+public enum SaveInFlight: Hashable, Sendable {
+    /// Waiting for files the snapshot did not hold (`.readFiles`); planning for this name goes on when they come.
+    case readingFiles(name: String)
+    /// `.saveService` was sent; `.serviceSaved` ends it.
+    case writing
 }
 
 /// A field's value refused, and why.
@@ -179,8 +189,10 @@ public struct WizardState: Sendable, Equatable {
     public var includesPassword = false
     public var filePrompt: FilePrompt?
     public var status: StatusMessage?
-    /// The service name of a save waiting for files the snapshot did not hold (`.readFiles`); it goes on when they come.
-    public var saveAwaitingFiles: String?
+    /// A save under way, from the key that started it to its result: no other starts meanwhile. Two plans made from
+    /// one snapshot could both pass the writer's unchanged-since-read check, and the later rename would drop the
+    /// other's section.
+    public var saveInFlight: SaveInFlight?
 
     public init(context: WizardContext, connectionString initial: String? = nil) {
         self.context = context

@@ -44,14 +44,23 @@ public final class EffectRunner: EffectRunning {
     public typealias RootInspector = @Sendable (String) -> RootCertificateCandidate
 
     private let environment: [String: String]
+    /// libpq's files on this machine, for saves and the reads a save asks for.
+    private let disk: LocalFiles
     private let tester: Tester
     private let inspectRootFile: RootInspector
     /// Tests still running, by id, so an abandoned one can be cancelled.
     private let tests = Mutex<[Int: Task<Void, Never>]>([:])
     private let testExecutor = DispatchTaskExecutor(label: "pgsecure.tester")
+    /// Service saves one after another: each checks that the files are as its plan read them, then renames; two at
+    /// once could both pass the check and the later rename would drop the other's section.
+    private let saves = DispatchQueue(label: "pgsecure.save")
 
-    public init(environment: [String: String], tester: @escaping Tester, inspectRootFile: @escaping RootInspector) {
+    /// `disk`: the real disk unless a test hands in a stand-in.
+    public init(
+        environment: [String: String], tester: @escaping Tester, inspectRootFile: @escaping RootInspector, disk: LocalFiles? = nil
+    ) {
         self.environment = environment
+        self.disk = disk ?? .onDisk(environment: environment)
         self.tester = tester
         self.inspectRootFile = inspectRootFile
     }
@@ -86,10 +95,10 @@ public final class EffectRunner: EffectRunning {
                 inbox.post(.fileWritten(FileWriter.write(contents, to: path, permissions: permissions, overwrite: overwrite)))
             }
         case .saveService(let plan):
-            let disk = LocalFiles.onDisk(environment: environment)
-            DispatchQueue.global().async { inbox.post(.serviceSaved(ServiceSaver.save(plan, disk: disk))) }
+            let disk = disk
+            saves.async { inbox.post(.serviceSaved(ServiceSaver.save(plan, disk: disk))) }
         case .readFiles(let paths):
-            let disk = LocalFiles.onDisk(environment: environment)
+            let disk = disk
             DispatchQueue.global().async { inbox.post(.filesRead(disk.files(paths))) }
         }
     }

@@ -93,8 +93,12 @@ public enum FileWriter {
     /// Writes the whole file or nothing: the contents go to a new temporary file in the same directory (created
     /// with O_EXCL and its final mode, so a secret is never readable by others, not even for a moment), are synced,
     /// and are renamed over `path`. An existing file is replaced only with `overwrite` (the user confirmed), and keeps
-    /// the stricter of its old mode and `permissions`: a 0600 file never becomes 0644.
-    public static func write(_ contents: String, to path: String, permissions: Int, overwrite: Bool) -> FileWriteResult {
+    /// the stricter of its old mode and `permissions` (a 0600 file never becomes 0644), unless `modeIsExact`: the
+    /// caller chose the mode from the file already (a password file libpq cannot use becomes exactly 0600), and
+    /// neither the old mode nor the umask narrows it. Returns the mode the file really has.
+    public static func write(
+        _ contents: String, to path: String, permissions: Int, overwrite: Bool, modeIsExact: Bool = false
+    ) -> FileWriteResult {
         func failure(_ code: Int32 = errno) -> FileWriteResult { .failed(path: path, message: String(cString: strerror(code))) }
         var mode = mode_t(permissions) & 0o777
         if let existing = LocalFiles.Facts.of(path, followingLinks: false) {
@@ -102,7 +106,7 @@ public enum FileWriter {
             guard existing.isRegularFile else {
                 return .failed(path: path, message: "not a regular file; choose another name")
             }
-            mode &= mode_t(existing.mode)
+            if !modeIsExact { mode &= mode_t(existing.mode) }
         } else if errno != ENOENT {
             return failure()
         }
@@ -122,6 +126,8 @@ public enum FileWriter {
             if !isClosed { close(descriptor) }
             if !isPlaced { unlink(temporary) }
         }
+        // Before any byte is written; the file was created no wider than `mode`, so a secret is never exposed.
+        if modeIsExact, fchmod(descriptor, mode) != 0 { return failure() }
         do {
             _ = try FileDescriptor(rawValue: descriptor).writeAll(contents.utf8)
         } catch {

@@ -18,18 +18,24 @@ public enum ServiceSaver {
             return .failed(message: "\(write.path) changed since it was read; nothing written, try again", found: disk.files(paths))
         }
         var written: [LocalFiles.File] = []
+        var passwordFile: WrittenFile?
         for write in writes {
-            if case .failed(let path, let message) = FileWriter.write(write.text, to: write.path, permissions: write.mode, overwrite: true) {
+            // The plan chose each mode from the file as it was (a password file libpq cannot use becomes 0600).
+            switch FileWriter.write(write.text, to: write.path, permissions: write.mode, overwrite: true, modeIsExact: true) {
+            case .written(let path, let permissions):
+                if path == plan.passwordPath { passwordFile = WrittenFile(path: path, permissions: permissions) }
+            case .failed(let path, let message):
                 // An earlier file may be written already: the files as they now are.
                 return .failed(message: "could not write \(path): \(message); the old file is unchanged", found: disk.files(paths))
+            case .exists(let path):
+                return .failed(message: "could not write \(path); the old file is unchanged", found: disk.files(paths))
             }
             written.append(LocalFiles.File(path: write.path, facts: disk.facts(write.path), text: write.text))
         }
         guard !writes.isEmpty else { return .unchanged(name: plan.name, path: plan.servicePath) }
-        let passwordSaved = paths.contains { $0 == plan.passwordPath }
         return .saved(
-            name: plan.name, servicePath: plan.servicePath, passwordPath: passwordSaved ? plan.passwordPath : nil,
-            notices: plan.notices, written: written)
+            name: plan.name, servicePath: plan.servicePath, password: passwordFile,
+            notices: plan.notices(writtenPasswordMode: passwordFile?.permissions), written: written)
     }
 
     /// The file is still what the plan read (`original` nil: it did not exist). One that exists but cannot be read

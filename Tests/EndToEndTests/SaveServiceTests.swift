@@ -120,3 +120,32 @@ struct SaveServiceTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: home.path) == [".pg_service.conf"])
     }
 }
+
+/// A service file its reader may not open, as an unprivileged user (root opens anything): libpq stops with
+/// `service file "…" not found` rather than skipping to the system file, and so must pgsecure, for a lookup and for
+/// `services`.
+@Suite("An unreadable service file is libpq's error")
+struct UnreadableServiceFileTests {
+    @Test func psqlAndPgsecureBothStopAtIt() throws {
+        try #require(geteuid() == 0, "runs psql and pgsecure as nobody: needs root")
+        let home = try makeTemporaryDirectory("pgsecure-unreadable")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let services = home.appendingPathComponent(".pg_service.conf").path
+        try "[x]\nhost=127.0.0.1\nport=1\n".write(toFile: services, atomically: false, encoding: .utf8)
+        try FileManager.default.createDirectory(at: home.appendingPathComponent("etc"), withIntermediateDirectories: false)
+        try "[x]\nhost=127.0.0.2\nport=1\n".write(toFile: home.path + "/etc/pg_service.conf", atomically: false, encoding: .utf8)
+        for path in [home.path, home.path + "/etc", home.path + "/etc/pg_service.conf"] { chmod(path, 0o755) }
+        chmod(services, 0o000)
+        let environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": home.path, "PGSYSCONFDIR": home.path + "/etc"]
+        func asNobody(_ program: String, _ arguments: [String]) throws -> ProcessResult {
+            try run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", program] + arguments, environment: environment)
+        }
+        let expected = "service file \"\(services)\" not found"
+        let psql = try asNobody(SaveServiceTests.psql, ["service=x connect_timeout=1", "-c", "select 1"])
+        #expect(psql.stderr.contains(expected), "libpq itself: \(psql.stderr)")
+        let url = try asNobody(pgsecureBinary, ["url", "service=x"])
+        #expect(url.status == 2 && url.stderr.contains(expected), "\(url.stderr)")
+        let listed = try asNobody(pgsecureBinary, ["services"])
+        #expect(listed.status == 2 && listed.stderr.contains(expected), "\(listed.stdout)\(listed.stderr)")
+    }
+}

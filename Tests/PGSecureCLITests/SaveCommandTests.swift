@@ -46,10 +46,12 @@ struct SaveCommandTests {
         #expect(result.stderr.contains("saved for host localhost"), "\(result.stderr)")
     }
 
-    /// libpq ignores a password file others may read: one that strict already keeps its mode, a looser one is
-    /// narrowed to 0600 (and said so), even when it already holds the line.
+    /// libpq ignores a password file others may read, and cannot open one its owner may not read: one that libpq
+    /// reads keeps its mode (0400 too), any other is written exactly 0600 (and said why), even when it already holds
+    /// the line. A mode that only drops bits (0444 → 0400, 0044 → 0000) would leave libpq without the password.
     @Test(arguments: [
         (0o400, "", 0o400, false), (0o600, "", 0o600, false), (0o644, "", 0o600, true), (0o640, "db:5432:app:alex:pw\n", 0o600, true),
+        (0o444, "", 0o600, true), (0o066, "", 0o600, true), (0o044, "", 0o600, true), (0o000, "", 0o600, true), (0o200, "", 0o600, true),
     ])
     func aPasswordFileKeepsAStrictModeAndLosesALooseOne(before: Int, text: String, after: Int, narrowed: Bool) async throws {
         let home = try makeTemporaryDirectory()
@@ -65,8 +67,27 @@ struct SaveCommandTests {
         #expect(mode == after)
         #expect(try String(contentsOfFile: pgpass, encoding: .utf8).hasSuffix("db:5432:app:alex:pw\n"))
         #expect(result.stdout.contains("saved the password in \(pgpass) (mode \(String(after, radix: 8)))"), "\(result.stdout)")
-        #expect(result.stderr.contains("mode \(String(before, radix: 8))") == narrowed, "\(result.stderr)")
+        #expect(result.stdout.contains("(mode \(String(mode ?? -1, radix: 8)))"), "the mode the file really has: \(result.stdout)")
+        #expect(result.stderr.contains("had mode \(String(before, radix: 8))") == narrowed, "\(result.stderr)")
+        let reason = before & 0o077 != 0 ? "group or world access" : "its owner may not read it"
+        #expect(result.stderr.contains(reason) == narrowed, "\(result.stderr)")
+        #expect(!narrowed || result.stderr.contains("written \(String(after, radix: 8)) now"), "\(result.stderr)")
         #expect(!result.stdout.contains("pw\n") && !result.stderr.contains(":pw"), "the password is never shown")
+    }
+
+    /// A password file that is not a regular file (libpq skips it) is refused before anything is written, with
+    /// that reason, not a permission one.
+    @Test func aPasswordFileThatIsNoRegularFileIsRefused() async throws {
+        let home = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        try FileManager.default.createDirectory(atPath: home.path + "/.pgpass", withIntermediateDirectories: false)
+        let result = await pgsecure(
+            ["save", "prod", "--host", "db", "--user", "alex", "--dbname", "app", "--password-stdin", "--skip-test"], input: "pw\n",
+            environment: ["HOME": home.path])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("\(home.path)/.pgpass is not a regular file"), "\(result.stderr)")
+        #expect(!result.stderr.contains("group or world"), "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: home.path + "/.pg_service.conf") == false, "nothing written")
     }
 
     @Test func servicesListsEntriesWithTheirStrength() async throws {

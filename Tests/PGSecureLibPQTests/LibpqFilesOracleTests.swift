@@ -101,6 +101,113 @@ struct LibpqFilesOracleTests {
 
     static let names = ["mydb", "prod", "a b", "x"]
 
+    /// What is at a service file's path.
+    enum Found {
+        case text(String)
+        /// A Unix socket: stat finds it, fopen fails (ENXIO), even for root.
+        case socket
+        case directory
+        case missing
+    }
+
+    static func place(_ found: Found, at path: String) throws {
+        switch found {
+        case .text(let text): try text.write(toFile: path, atomically: false, encoding: .utf8)
+        case .socket: try makeSocket(at: path)
+        case .directory: try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        case .missing: break
+        }
+    }
+
+    /// A socket file at `path`, left behind once its descriptor is closed.
+    static func makeSocket(at path: String) throws {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        try #require(bytes.count < MemoryLayout.size(ofValue: address.sun_path))
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        try #require(bound == 0, "bind \(path): \(String(cString: strerror(errno)))")
+    }
+
+    /// libpq skips a service file only when its stat fails: one that exists but cannot be opened is its error
+    /// (`service file "…" not found`), a directory opens and reads as nothing, and a later file is opened only when
+    /// the earlier one lacks the service. pgsecure must agree on each, for `lookUp` and for `services`.
+    @Test func serviceFilesThatExistButCannotBeOpened() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgsecure-svc-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let system = Found.text("[x]\nhost=127.0.0.2\n")
+        let layouts: [(user: Found, system: Found, named: Bool)] = [
+            (.socket, system, false), (.directory, system, false), (.missing, system, false),
+            (.text("[x]\nhost=127.0.0.1\n"), .socket, false), (.text("[y]\nhost=127.0.0.1\n"), .socket, false),
+            (.socket, system, true), (.directory, system, true), (.missing, system, true),
+        ]
+        var cases: [Case] = []
+        for (index, layout) in layouts.enumerated() {
+            let root = directory.appendingPathComponent("\(index)").path
+            for folder in ["home", "etc"] { try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true) }
+            let user = layout.named ? root + "/named.conf" : root + "/home/.pg_service.conf"
+            try Self.place(layout.user, at: user)
+            try Self.place(layout.system, at: root + "/etc/pg_service.conf")
+            var env = ["HOME": root + "/home", "PGSYSCONFDIR": root + "/etc"]
+            if layout.named { env["PGSERVICEFILE"] = user }
+            cases.append(Case(conninfo: "service=x", env: env))
+        }
+        let answers = try Self.askLibpq(cases)
+        var refused = 0
+        for (testCase, answer) in zip(cases, answers) {
+            let request = ConnectionRequest(connectionString: testCase.conninfo, keepsSecrets: true, requiresHost: false)
+            let ours = Result { () throws(InputError) in try ConnectionResolver.libpqOptions(request, in: Self.context(environment: testCase.env)) }
+            let files = LocalFiles.onDisk(environment: testCase.env)
+            let listed = Result { () throws(InputError) in
+                try ServiceListing.all(environment: testCase.env, files: files, knownKeywords: LibPQ.knownKeywords)
+            }
+            switch ours {
+            case .failure(let error):
+                let libpq = answer.error.trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(!libpq.isEmpty && error.problem.hasPrefix(libpq), "pgsecure: \(error); libpq: \(answer.error); \(testCase)")
+                if case .failure(let listing) = listed { #expect(listing.problem == error.problem, "\(testCase)") } else {
+                    Issue.record("services listed what libpq cannot read: \(testCase)")
+                }
+                refused += 1
+            case .success(let resolved):
+                #expect(answer.error.isEmpty, "libpq refused (\(answer.error)) what pgsecure took: \(testCase)")
+                #expect(resolved.options["host"] == answer.options["host"], "\(testCase)")
+            }
+        }
+        #expect(refused == 4, "the socket layouts, but where the user file holds the service")
+    }
+
+    /// libpq reads a service file that is not UTF-8 and passes its bytes on; pgsecure cannot hold them, so it
+    /// refuses with the file and line, never skipping to the system file (whose entry libpq never reads here).
+    @Test func aServiceFileNotInUTF8IsRefusedNotSkipped() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pgsecure-latin1-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(atPath: directory.path + "/etc", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let user = directory.path + "/.pg_service.conf"
+        // "café" in Latin-1, as an old editor saves it.
+        try Data(Array("# caf".utf8) + [0xE9] + Array("\n[x]\nhost=127.0.0.1\n".utf8)).write(to: URL(fileURLWithPath: user))
+        try "[x]\nhost=127.0.0.2\n".write(toFile: directory.path + "/etc/pg_service.conf", atomically: false, encoding: .utf8)
+        let env = ["HOME": directory.path, "PGSYSCONFDIR": directory.path + "/etc"]
+        let answer = try #require(try Self.askLibpq([Case(conninfo: "service=x", env: env)]).first)
+        #expect(answer.error.isEmpty && answer.options["host"] == "127.0.0.1", "libpq reads the bytes: \(answer)")
+        let request = ConnectionRequest(connectionString: "service=x", keepsSecrets: true, requiresHost: false)
+        let ours = Result { () throws(InputError) in try ConnectionResolver.libpqOptions(request, in: Self.context(environment: env)) }
+        guard case .failure(let error) = ours else {
+            Issue.record("pgsecure took another file's entry: \(ours)")
+            return
+        }
+        #expect(error.problem == "service file \"\(user)\" is not UTF-8 text (line 1), which pgsecure cannot read", "\(error)")
+        #expect(throws: error) {
+            try ServiceListing.all(environment: env, files: .onDisk(environment: env), knownKeywords: LibPQ.knownKeywords)
+        }
+    }
+
     /// A service file in the shapes people write: comments, blank and indented lines, CRLF, repeated sections and
     /// keywords, values with spaces and `=`; sometimes a line libpq refuses.
     static func serviceFile(_ generator: inout SplitMix) -> String {

@@ -87,7 +87,7 @@ struct ProviderTests {
     static func files(present: Set<String> = []) -> LocalFiles {
         LocalFiles(
             home: "/home/u", currentDirectory: "/work", systemConfigurationDirectory: "/etc/postgresql-common",
-            facts: { present.contains($0) ? LocalFiles.Facts(isRegularFile: true, mode: 0o644) : nil }, contents: { _ in nil })
+            facts: { present.contains($0) ? LocalFiles.Facts(isRegularFile: true, mode: 0o644) : nil }, read: { _ in nil })
     }
 
     static func resolve(_ string: String, sslmode: String? = nil, files: LocalFiles = files()) throws -> Resolution {

@@ -3,6 +3,7 @@ import PGSecureDisk
 import PGSecureModel
 import PGSecureWizard
 import Testing
+import TestSupport
 @testable import PGSecureWizardRuntime
 
 /// The writer behind `save` and the wizard: atomic, mode-keeping, and never over a file changed since the plan.
@@ -28,7 +29,8 @@ struct ServiceSaverTests {
             LocalFiles.File(path: home + "/.pgpass", facts: LocalFiles.Facts.of(home + "/.pgpass"), text: plan.password?.text),
             LocalFiles.File(path: services, facts: LocalFiles.Facts.of(services), text: plan.service.text),
         ]
-        #expect(saved == .saved(name: "prod", servicePath: services, passwordPath: home + "/.pgpass", notices: [], written: written))
+        #expect(saved == .saved(name: "prod", servicePath: services, password: WrittenFile(path: home + "/.pgpass", permissions: 0o600), notices: [],
+            written: written))
         let attributes = try FileManager.default.attributesOfItem(atPath: services)
         #expect(attributes[.posixPermissions] as? Int == 0o640)
         #expect(try FileManager.default.attributesOfItem(atPath: home + "/.pgpass")[.posixPermissions] as? Int == 0o600)
@@ -43,5 +45,44 @@ struct ServiceSaverTests {
         #expect(found == written, "the files as they now are, for the wizard's snapshot")
         let fresh = try ServicePlan(name: "prod", settings: Self.settings, environment: [:], files: Self.files(home: home))
         #expect(ServiceSaver.save(fresh, disk: Self.files(home: home)) == .unchanged(name: "prod", path: services))
+    }
+
+    /// The runner saves one plan at a time: plans made from one snapshot (as quick Enters once made) cannot both pass
+    /// the unchanged-since-read check before either renames, so all but the first are refused and no section is lost.
+    /// The check looks slowly here, so saves run side by side would all pass it.
+    @Test func theRunnerSavesOneAtATime() async throws {
+        var settings = Self.settings
+        settings.password = nil
+        let home = try TemporaryDirectory()
+        let files = Self.files(home: home.path)
+        let slowly = LocalFiles(
+            home: home.path, currentDirectory: nil, systemConfigurationDirectory: files.systemConfigurationDirectory,
+            facts: { path in
+                usleep(20_000)
+                return files.facts(path)
+            }, read: files.read)
+        let plans = try ["a", "b", "c", "d"].map { try ServicePlan(name: $0, settings: settings, environment: [:], files: files) }
+        let runner = EffectRunner(
+            environment: ["HOME": home.path], tester: { _ in verifiedReport() },
+            inspectRootFile: { RootCertificateCandidate(source: "custom", path: $0, exists: false) }, disk: slowly)
+        let inbox = EventInbox()
+        for plan in plans { runner.perform(.saveService(plan), replyingTo: inbox) }
+        // Waited for on a thread of its own: blocking a pool thread here would leave Dispatch one thread fewer and
+        // run the saves one at a time whatever the runner does.
+        let results = await withCheckedContinuation { (done: CheckedContinuation<[ServiceSaveResult], Never>) in
+            Thread {
+                var results: [ServiceSaveResult] = []
+                let deadline = Date().addingTimeInterval(30)
+                while results.count < plans.count, Date() < deadline {
+                    _ = inbox.wake.wait(milliseconds: 1000)
+                    results += inbox.drain().compactMap { if case .serviceSaved(let result) = $0.event { result } else { nil } }
+                }
+                done.resume(returning: results)
+            }.start()
+        }
+        #expect(results.count == plans.count)
+        #expect(results.filter { if case .saved = $0 { true } else { false } }.count == 1, "\(results)")
+        let text = try home.contents(of: ".pg_service.conf")
+        #expect(text.split(separator: "\n").filter { $0.hasPrefix("[") }.count == 1, "one section: \(text)")
     }
 }

@@ -61,6 +61,24 @@ struct WizardSaveTests {
         #expect(home.mode(of: ".pgpass") == 0o600)
     }
 
+    /// `a⏎b⏎` arriving in one batch: one save, so no section is lost to two saves racing from one snapshot.
+    @Test func aPastedSecondEnterStartsNoSecondSave() async throws {
+        let home = try TemporaryDirectory()
+        let script = WizardLoopTests.walkToOutputs() + [
+            .key(.character("v")), .text("a"), .key(.enter), .text("b"), .key(.enter),
+            .waitFor("the save's result") { $0.joinedText.contains("✓ Saved") || $0.joinedText.contains("✗ Not saved") },
+            .key(.control("c")),
+        ]
+        let backend = TestBackend(size: Self.size, script: script)
+        let harness = Harness(files: Self.snapshot(home: home.path))
+        _ = await harness.run(on: backend)
+        #expect(backend.failures == [])
+        let saves = harness.performed.withLock { $0.filter { if case .saveService = $0 { true } else { false } } }
+        #expect(saves.count == 1, "\(saves)")
+        let text = try home.contents(of: ".pg_service.conf")
+        #expect(text.hasPrefix("[a]\nhost=db.example.com\n") && !text.contains("[ab]"), "\(text)")
+    }
+
     /// A key=value parser good enough for these pastes (libpq's is not linked into these tests).
     @Sendable static func parse(_ text: String) -> Result<[LibpqOption], InputError> {
         .success(text.split(separator: " ").map { pair in

@@ -13,7 +13,7 @@ struct SaveServiceWizardTests {
     static func files(_ texts: [String: String]) -> LocalFiles {
         LocalFiles(
             home: home, currentDirectory: home, userName: "alex", systemConfigurationDirectory: "/etc/postgresql-common",
-            facts: { texts[$0] == nil ? nil : LocalFiles.Facts(isRegularFile: true, mode: 0o600) }, contents: { texts[$0] })
+            facts: { texts[$0] == nil ? nil : LocalFiles.Facts(isRegularFile: true, mode: 0o600) }, read: { texts[$0].map(LocalFiles.Contents.text) })
     }
 
     func atOutputs(files: LocalFiles) -> WizardState {
@@ -43,9 +43,11 @@ struct SaveServiceWizardTests {
         #expect(!plan.service.text.contains(secret))
         #expect(plan.password?.text == "db.example.com:5432:app:alex:\(secret)\n")
         #expect(plan.passwordPath == "\(Self.home)/.pgpass")
-        state = Wizard.update(state, .serviceSaved(.saved(name: "prod", servicePath: plan.servicePath, passwordPath: plan.passwordPath, notices: [], written: []))).0
+        state = Wizard.update(state, .serviceSaved(.saved(
+            name: "prod", servicePath: plan.servicePath, password: plan.passwordPath.map { WrittenFile(path: $0, permissions: 0o400) },
+            notices: [], written: []))).0
         #expect(state.filePrompt == nil)
-        #expect(Wizard.render(state, Size(width: 160, height: 40)).joinedText.contains("✓ Saved service prod in /home/alex/.pg_service.conf"))
+        #expect(Wizard.render(state, Size(width: 160, height: 40)).joinedText.contains("✓ Saved service prod in /home/alex/.pg_service.conf, the password in /home/alex/.pgpass (mode 400)"))
     }
 
     @Test func otherValuesAreShownAndConfirmedFirst() {
@@ -95,7 +97,8 @@ struct SaveServiceWizardTests {
             LocalFiles.File(path: plan.servicePath, facts: team.facts, text: plan.service.text),
         ]
         state = Wizard.update(state, .serviceSaved(.saved(
-            name: "prod", servicePath: plan.servicePath, passwordPath: passfile, notices: [], written: written))).0
+            name: "prod", servicePath: plan.servicePath, password: WrittenFile(path: passfile, permissions: 0o600), notices: [],
+            written: written))).0
         let again = drive(&state, [.key(.character("v")), .text("staging"), .key(.enter)])
         guard case .saveService(let next)? = again.first else {
             Issue.record("no second save: \(again)")
@@ -103,6 +106,54 @@ struct SaveServiceWizardTests {
         }
         #expect(next.serviceOriginal == plan.service.text && next.passwordOriginal == plan.password?.text)
         #expect(next.password?.isUnchanged == true)
+    }
+
+    /// A second Enter (or `a⏎b⏎` pasted into the prompt) while a save runs would plan again from the same snapshot:
+    /// both plans could pass the writer's unchanged-since-read check and the later rename would drop the other's
+    /// section. No other save starts until the first one's result is in.
+    @Test func noSecondSaveStartsWhileOneIsUnderWay() {
+        var state = atOutputs(files: Self.files([:]))
+        let effects = drive(&state, [.key(.character("v")), .text("a"), .key(.enter), .text("b"), .key(.enter), .key(.enter)])
+        #expect(effects.count == 1, "\(effects)")
+        guard case .saveService(let plan)? = effects.first else {
+            Issue.record("no save: \(effects)")
+            return
+        }
+        #expect(plan.name == "a")
+        // Closed and opened again, or confirmed twice: still none.
+        #expect(drive(&state, [.key(.escape), .key(.character("v")), .text("c"), .key(.enter)]).isEmpty)
+        state = Wizard.update(state, .serviceSaved(.failed(message: "changed", found: []))).0
+        let next = drive(&state, [.key(.character("v")), .text("c"), .key(.enter)])
+        #expect(next.count == 1, "the result is in: saving works again (\(next))")
+    }
+
+    /// The same while the files a save needs are being read, and for a confirmed replacement.
+    @Test func noSecondSaveStartsWhileFilesAreReadOrAfterAConfirmation() {
+        var context = makeContext()
+        context.files = Self.files(["\(Self.home)/.pg_service.conf": "[prod]\nhost=old.example.com\n"]).snapshot(of: [])
+        var state = WizardState(context: context, connectionString: "host=db.example.com port=5432 user=alex dbname=app")
+        drive(&state, [.key(.enter), .key(.tab), .text(secret), .key(.enter), .key(.enter), .key(.enter), .text(labRoot), .key(.enter)])
+        state = Wizard.update(state, .testFinished(id: state.lastTestID, verifiedReport())).0
+        drive(&state, [.key(.enter)])
+        let asked = drive(&state, [.key(.character("v")), .text("prod"), .key(.enter), .key(.enter)])
+        #expect(asked.count == 1, "one read: \(asked)")
+        let found = Self.files(["\(Self.home)/.pg_service.conf": "[prod]\nhost=old.example.com\n"])
+            .files(["\(Self.home)/.pg_service.conf", "\(Self.home)/.pgpass"])
+        let (afterRead, planned) = Wizard.update(state, .filesRead(found))
+        state = afterRead
+        #expect(planned.isEmpty, "other values: shown for confirmation first")
+        let confirmed = drive(&state, [.key(.character("y")), .key(.character("y"))])
+        #expect(confirmed.count == 1, "\(confirmed)")
+    }
+
+    /// The snapshot changes during a run (reads, the wizard's own saves): a state that learnt of a file is not the
+    /// state it was.
+    @Test func statesWithDifferentSnapshotsDiffer() {
+        let services = "\(Self.home)/.pg_service.conf"
+        let state = atOutputs(files: Self.files([:]).snapshot(of: [services]))
+        let read = LocalFiles.File(path: services, facts: LocalFiles.Facts(isRegularFile: true, mode: 0o600), text: "[a]\nhost=x\n")
+        #expect(Wizard.update(state, .filesRead([read])).0 != state)
+        #expect(Wizard.update(state, .filesRead([LocalFiles.File(path: services, facts: nil, text: nil)])).0 == state, "as it was")
     }
 
     @Test func aNameTheFileCannotHoldIsRefusedOnScreen() {

@@ -11,11 +11,26 @@ public enum PasswordFile {
         return named ?? files.home.map { $0 + "/.pgpass" }
     }
 
-    /// The mode to write the file with: an existing one keeps its mode when libpq reads it (no group or world
-    /// access, so 0600 or stricter), a looser one is narrowed to 0600 (libpq ignores it as it is), a new one is 0600.
+    /// The mode to write the file with: 0600 for a new file and for one libpq cannot use as it is (`narrowing`); any
+    /// other keeps its mode (0400 stays 0400).
     public static func mode(replacing existing: LocalFiles.Facts?) -> Int {
-        guard let existing, problem(existing) == nil else { return 0o600 }
+        guard let existing, existing.isRegularFile, narrowing(existing) == nil else { return 0o600 }
         return existing.mode
+    }
+
+    /// A regular password file libpq cannot use with its mode: which mode, and why.
+    public struct Narrowing: Sendable, Hashable {
+        public let from: Int
+        public let reason: String
+    }
+
+    /// Why a regular password file must become 0600 for libpq to use it (nil: it serves as it is). libpq 15 ignores
+    /// one with any group or world bit, and its fopen fails on one the owner may not read (unless run as root).
+    /// Exactly 0600 mends both; clearing bits alone never gives the owner read access back (0044 would become 0000).
+    public static func narrowing(_ facts: LocalFiles.Facts) -> Narrowing? {
+        if facts.mode & 0o077 != 0 { return Narrowing(from: facts.mode, reason: "libpq ignored it (group or world access)") }
+        if facts.mode & 0o400 == 0 { return Narrowing(from: facts.mode, reason: "libpq could not open it (its owner may not read it)") }
+        return nil
     }
 
     /// Why libpq would not read this file (nil: it would). libpq skips a file with group or world access.

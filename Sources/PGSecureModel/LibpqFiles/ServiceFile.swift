@@ -35,14 +35,9 @@ public enum ServiceFile {
         _ name: String, environment: [String: String], files: LocalFiles, knownKeywords: Set<String>
     ) throws(InputError) -> Entry {
         let paths = searchPaths(environment: environment, files: files)
-        if paths.userIsNamed, let named = paths.user, files.contents(named) == nil {
-            throw InputError(
-                field: "service", problem: "service file \"\(named)\" not found (PGSERVICEFILE)",
-                fix: "point PGSERVICEFILE at your pg_service.conf, or unset it")
-        }
-        // A file that is missing (or unreadable) is skipped, as libpq skips one that fails its stat.
+        // libpq stops at the first file holding the section: a later file is not even opened.
         for file in paths.all {
-            guard let text = files.contents(file) else { continue }
+            guard let text = try text(of: file, in: paths, files: files) else { continue }
             if let options = try section(name, in: text, file: file, knownKeywords: knownKeywords) {
                 return Entry(name: name, file: file, options: options)
             }
@@ -50,6 +45,31 @@ public enum ServiceFile {
         throw InputError(
             field: "service", problem: "definition of service \"\(name)\" not found",
             fix: "add a [\(name)] section to ~/.pg_service.conf (or the file PGSERVICEFILE names), or check the name")
+    }
+
+    /// One of `paths` as libpq reads it (fe-connect.c, parseServiceInfo and parseServiceFile); nil: skipped, as
+    /// libpq skips a file whose stat fails (but PGSERVICEFILE, which it opens unchecked). A file that exists but
+    /// cannot be opened is libpq's error, not a skip. One that is not UTF-8 libpq reads, passing its bytes on as
+    /// they are; pgsecure cannot hold them, so it refuses rather than skip to another file.
+    public static func text(of file: String, in paths: SearchPaths, files: LocalFiles) throws(InputError) -> String? {
+        let isNamed = paths.userIsNamed && file == paths.user
+        if !isNamed, files.facts(file) == nil { return nil }
+        switch files.read(file) {
+        case .text(let text):
+            return text
+        case .notUTF8(let line):
+            throw InputError(
+                field: "service", problem: "service file \"\(file)\" is not UTF-8 text (line \(line)), which pgsecure cannot read",
+                fix: "convert it to UTF-8 (iconv -f latin1 -t utf-8), as libpq passes its bytes on unchanged")
+        case .unreadable(let reason):
+            throw InputError(
+                field: "service", problem: "service file \"\(file)\" not found",
+                fix: "it exists but cannot be opened (\(reason)): make it readable, or move it away")
+        case nil:
+            throw InputError(
+                field: "service", problem: "service file \"\(file)\" not found (PGSERVICEFILE)",
+                fix: "point PGSERVICEFILE at your pg_service.conf, or unset it")
+        }
     }
 
     /// The `[name]` section's pairs (the first such section, as libpq stops there), nil when there is none.

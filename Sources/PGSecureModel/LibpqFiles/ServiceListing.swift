@@ -16,12 +16,16 @@ public struct ServiceListing: Sendable, Equatable, Codable {
     /// libpq would refuse the entry (a syntax error, an unknown keyword): its message.
     public let problem: String?
 
-    /// Every section of the files libpq searches for services, in libpq's order (ServiceFile.searchPaths).
-    public static func all(environment: [String: String], files: LocalFiles, knownKeywords: Set<String>) -> [ServiceListing] {
+    /// Every section of the files libpq searches for services, in libpq's order (ServiceFile.searchPaths). A file
+    /// libpq cannot read (or that is not UTF-8) is refused as `lookUp` refuses it, never skipped.
+    public static func all(
+        environment: [String: String], files: LocalFiles, knownKeywords: Set<String>
+    ) throws(InputError) -> [ServiceListing] {
         var seen: Set<String> = []
         var listings: [ServiceListing] = []
-        for path in ServiceFile.searchPaths(environment: environment, files: files).all {
-            guard let text = files.contents(path) else { continue }
+        let paths = ServiceFile.searchPaths(environment: environment, files: files)
+        for path in paths.all {
+            guard let text = try ServiceFile.text(of: path, in: paths, files: files) else { continue }
             var inThisFile: Set<String> = []
             for name in ServiceFileEdit.sectionNames(in: text) where !name.isEmpty && !inThisFile.contains(name) {
                 inThisFile.insert(name)

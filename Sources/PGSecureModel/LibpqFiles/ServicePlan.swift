@@ -7,13 +7,14 @@ public struct ServicePlan: Sendable, Hashable {
     public let passwordPath: String?
     public let password: PasswordFileEdit.Change?
     public let passwordMode: Int
-    /// The existing password file has group or world access (so libpq ignores it): it is written 0600.
-    public let narrowsPasswordFile: Bool
+    /// The existing password file libpq cannot use with its mode (group or world access, or none for its owner):
+    /// it is written 0600.
+    public let narrowing: PasswordFile.Narrowing?
     /// What each file held when the plan was made (nil: no file): the writer refuses if it changed since.
     public let serviceOriginal: String?
     public let passwordOriginal: String?
-    /// What the person should know about the save (said on stderr by `save`, on the status line by the wizard).
-    public let notices: [String]
+    /// No host: the password is saved for "localhost", which the person should know.
+    let savesPasswordForLocalhost: Bool
 
     /// Checks everything before anything is written; reads the files through `files` only.
     public init(name: String, settings: ConnectionSettings, environment: [String: String], files: LocalFiles) throws(InputError) {
@@ -30,16 +31,12 @@ public struct ServicePlan: Sendable, Hashable {
         }
         let paths = try Self.paths(settings: settings, environment: environment, files: files)
         servicePath = paths.service
-        let existing = files.facts(servicePath)
-        if existing != nil, files.contents(servicePath) == nil {
-            throw InputError(field: "service file", problem: "\(servicePath) cannot be read", fix: "check its permissions")
-        }
-        serviceOriginal = existing == nil ? nil : files.contents(servicePath)
+        serviceOriginal = try Self.existingText(servicePath, field: "service file", files: files)
         service = ServiceFileEdit.setting(name, to: options, in: serviceOriginal ?? "")
-        serviceMode = existing?.mode ?? 0o600
+        serviceMode = files.facts(servicePath)?.mode ?? 0o600
 
         guard let secret = settings.password, let file = paths.password else {
-            (passwordPath, password, passwordMode, passwordOriginal, narrowsPasswordFile, notices) = (nil, nil, 0o600, nil, false, [])
+            (passwordPath, password, passwordMode, passwordOriginal, narrowing, savesPasswordForLocalhost) = (nil, nil, 0o600, nil, nil, false)
             return
         }
         if let problem = PasswordFileEdit.passwordProblem(secret) {
@@ -49,9 +46,13 @@ public struct ServicePlan: Sendable, Hashable {
             throw InputError(field: "user", problem: "missing", fix: "pass --user NAME")
         }
         let found = files.facts(file)
-        if found != nil, files.contents(file) == nil {
-            throw InputError(field: "password file", problem: "\(file) cannot be read", fix: "check its permissions")
+        // Checked before reading: libpq skips such a file, and a FIFO there would block the read.
+        if let found, !found.isRegularFile {
+            throw InputError(
+                field: "password file", problem: "\(file) is not a regular file, so libpq ignores it",
+                fix: "move it away, or name another file with PGPASSFILE or passfile")
         }
+        let original = try Self.existingText(file, field: "password file", files: files)
         let keys = PasswordFileEdit.Key.all(for: settings, user: user)
         for field in keys.flatMap({ [$0.host, $0.database, $0.user] }) {
             if let problem = PasswordFileEdit.fieldProblem(field) {
@@ -59,26 +60,49 @@ public struct ServicePlan: Sendable, Hashable {
             }
         }
         passwordPath = file
-        passwordOriginal = found == nil ? nil : files.contents(file)
+        passwordOriginal = original
         password = PasswordFileEdit.setting(password: secret, for: keys, in: passwordOriginal ?? "")
-        let mode = PasswordFile.mode(replacing: found)
-        passwordMode = mode
-        narrowsPasswordFile = found.map { $0.mode != mode } ?? false
-        var notices: [String] = []
-        if let found, narrowsPasswordFile {
-            notices.append(
-                "\(file) had mode \(String(found.mode, radix: 8)), so libpq ignored it (group or world access): "
-                    + "written \(String(passwordMode, radix: 8)) now")
-        }
-        if settings.endpoints.isEmpty, keys.map(\.host) == ["localhost"] {
-            notices.append("no host: the password is saved for host localhost, the name libpq looks its default socket up by")
-        }
-        self.notices = notices
+        passwordMode = PasswordFile.mode(replacing: found)
+        narrowing = found.flatMap(PasswordFile.narrowing)
+        savesPasswordForLocalhost = settings.endpoints.isEmpty && keys.map(\.host) == ["localhost"]
     }
 
     /// The password file is written: it changes, or it must be narrowed (libpq reads none of it until it is, not
     /// even a line already there).
-    public var writesPasswordFile: Bool { password.map { !$0.isUnchanged || narrowsPasswordFile } ?? false }
+    public var writesPasswordFile: Bool { password.map { !$0.isUnchanged || narrowing != nil } ?? false }
+
+    /// What the person should know once the save is done (said on stderr by `save`, on the status line by the
+    /// wizard); `writtenPasswordMode`: the mode the password file really has now (nil: it was not written).
+    public func notices(writtenPasswordMode: Int?) -> [String] {
+        var notices: [String] = []
+        if let narrowing, let passwordPath, let writtenPasswordMode {
+            notices.append(
+                "\(passwordPath) had mode \(String(narrowing.from, radix: 8)): \(narrowing.reason); "
+                    + "written \(String(writtenPasswordMode, radix: 8)) now")
+        }
+        if savesPasswordForLocalhost {
+            notices.append("no host: the password is saved for host localhost, the name libpq looks its default socket up by")
+        }
+        return notices
+    }
+
+    /// The text of a file the save edits (nil: there is none). One that cannot be read is refused, and so is one
+    /// that is not UTF-8: its other bytes could not be kept.
+    static func existingText(_ path: String, field: String, files: LocalFiles) throws(InputError) -> String? {
+        guard files.facts(path) != nil else { return nil }
+        switch files.read(path) {
+        case .text(let text):
+            return text
+        case .notUTF8(let line):
+            throw InputError(
+                field: field, problem: "\(path) is not UTF-8 text (line \(line)), which pgsecure cannot edit byte for byte",
+                fix: "convert it to UTF-8 (iconv -f latin1 -t utf-8)")
+        case .unreadable(let reason):
+            throw InputError(field: field, problem: "\(path) cannot be read (\(reason))", fix: "check its permissions")
+        case nil:
+            throw InputError(field: field, problem: "\(path) cannot be read", fix: "check its permissions")
+        }
+    }
 
     /// Where a save for these settings writes: the service file libpq searches first, and (when there is a password)
     /// the password file libpq reads for them. The wizard asks this before planning, to read a file it has not seen.

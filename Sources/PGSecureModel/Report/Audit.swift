@@ -43,6 +43,8 @@ public struct AuditRow: Sendable, Equatable {
     public let code: DiagnosisCode
     public let summary: String
     public let seconds: Double
+    /// Refused before any connection: nothing was tested.
+    public let wasRefused: Bool
 
     public init(target: String, report: Report) {
         self.target = target
@@ -53,23 +55,25 @@ public struct AuditRow: Sendable, Equatable {
         code = report.diagnosis.code
         summary = report.diagnosis.summary
         seconds = report.timings.total / 1000
+        wasRefused = false
     }
 
-    /// A target that could not be tested at all (a service entry libpq would refuse): failed, `bad-input`, `problem`
-    /// (one line) as the summary.
-    public init(target: String, refusedBecause problem: String) {
+    /// A target that could not be tested at all (a service entry libpq or pgsecure refuses): failed, with the code
+    /// that refusal gets everywhere, and its field and problem (one line) as the summary.
+    public init(target: String, refused error: InputError) {
         self.target = target
         verdict = .failed
         (tlsVersion, certificateDaysLeft, provider) = (nil, nil, nil)
-        code = .badInput
-        summary = problem
+        code = DiagnosisCode(refusing: error)
+        summary = "\(error.field): \(error.problem)"
         seconds = 0
+        wasRefused = true
     }
 
     /// Why this row falls short of `policy` (nil: it meets it).
     public func shortfall(under policy: AuditPolicy) -> String? {
         // Nothing was tested: the reason it could not be is the shortfall.
-        if code == .badInput { return summary }
+        if wasRefused { return summary }
         return policy.shortfall(verdict: verdict, daysLeft: certificateDaysLeft)
     }
 

@@ -65,6 +65,12 @@ public enum DiagnosisCode: String, Codable, Sendable, CaseIterable {
     case unknown
 }
 
+extension DiagnosisCode {
+    /// The code for input refused before any connection, wherever it is reported (`--json` on exit 2, an audit
+    /// row): a root file that cannot be used is root-cert-missing, as when libpq fails for want of one; else bad-input.
+    public init(refusing error: InputError) { self = error.field == "sslrootcert" ? .rootCertMissing : .badInput }
+}
+
 /// A code, one line saying what happened, and something concrete to do about it.
 public struct Diagnosis: Codable, Sendable, Equatable {
     public let code: DiagnosisCode
