@@ -20,7 +20,8 @@ struct AuditCommand: AsyncParsableCommand {
             the command line. Exit 0 when every target meets the policy (default: verified-full and a certificate \
             valid for 14 more days), 1 when any falls short (an entry --all finds that libpq or pgsecure would refuse \
             is a failed row: bad-input, or root-cert-missing for an unusable root file), 2 for bad input on the \
-            command line or in --file.
+            command line or in --file, and with --all for a service file libpq searches but cannot read (libpq \
+            fails every lookup that reaches it, so "every entry" cannot be listed).
             """)
     @Argument(help: ArgumentHelp("Service names or connection strings.", valueName: "service")) var targets: [String] = []
     @Flag(help: "Every entry of the service files libpq reads.") var all = false

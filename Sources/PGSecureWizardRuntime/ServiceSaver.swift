@@ -8,11 +8,15 @@ import PGSecureWizard
 public enum ServiceSaver {
     /// `disk`: where the files are read back to see whether they changed (the real disk, or a stand-in in tests).
     public static func save(_ plan: ServicePlan, disk: LocalFiles) -> ServiceSaveResult {
-        var writes: [(path: String, original: String?, text: String, mode: Int)] = []
+        // `exact`: only a password file libpq cannot use as it is gets its mode set outright (0600); every other file
+        // keeps the stricter of the plan's mode and the mode it has when written (a chmod 600 meanwhile is kept).
+        var writes: [(path: String, original: String?, text: String, mode: Int, exact: Bool)] = []
         if let password = plan.password, let path = plan.passwordPath, plan.writesPasswordFile {
-            writes.append((path, plan.passwordOriginal, password.text, plan.passwordMode))
+            writes.append((path, plan.passwordOriginal, password.text, plan.passwordMode, plan.narrowing != nil))
         }
-        if !plan.service.isUnchanged { writes.append((plan.servicePath, plan.serviceOriginal, plan.service.text, plan.serviceMode)) }
+        if !plan.service.isUnchanged {
+            writes.append((plan.servicePath, plan.serviceOriginal, plan.service.text, plan.serviceMode, false))
+        }
         let paths = writes.map(\.path)
         for write in writes where !isAsRead(write.path, original: write.original, on: disk) {
             return .failed(message: "\(write.path) changed since it was read; nothing written, try again", found: disk.files(paths))
@@ -20,8 +24,7 @@ public enum ServiceSaver {
         var written: [LocalFiles.File] = []
         var passwordFile: WrittenFile?
         for write in writes {
-            // The plan chose each mode from the file as it was (a password file libpq cannot use becomes 0600).
-            switch FileWriter.write(write.text, to: write.path, permissions: write.mode, overwrite: true, modeIsExact: true) {
+            switch FileWriter.write(write.text, to: write.path, permissions: write.mode, overwrite: true, modeIsExact: write.exact) {
             case .written(let path, let permissions):
                 if path == plan.passwordPath { passwordFile = WrittenFile(path: path, permissions: permissions) }
             case .failed(let path, let message):

@@ -115,7 +115,7 @@ struct FieldCorrectTests {
         let (home, _) = try Self.homeWithLibpqFiles(passwordFileMode: 0o644)
         defer { try? FileManager.default.removeItem(at: home) }
         let result = await pgsecure(["url"] + lab.fields("good"), environment: ["HOME": home.path])
-        #expect(result.stderr.contains("warning: password file \(home.path)/.pgpass has group or world access (mode 644), so libpq ignores it; chmod 600 it"))
+        #expect(result.stderr.contains("warning: password file \(home.path)/.pgpass has mode 644 (group or world access, so libpq ignores it); chmod 600 it"))
     }
 
     @Test func aServiceIsExpandedAndTestedWhereLibpqGoes() async throws {

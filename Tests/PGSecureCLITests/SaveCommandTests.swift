@@ -90,6 +90,17 @@ struct SaveCommandTests {
         #expect(FileManager.default.fileExists(atPath: home.path + "/.pg_service.conf") == false, "nothing written")
     }
 
+    /// A FIFO where the service file should be: refused at once (reading it would block), nothing written.
+    @Test(.timeLimit(.minutes(1))) func aServiceFileThatIsAFIFOIsRefused() async throws {
+        let home = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        #expect(mkfifo(home.path + "/.pg_service.conf", 0o600) == 0)
+        let result = await pgsecure(
+            ["save", "prod", "--host", "db", "--user", "alex", "--dbname", "app", "--skip-test"], environment: ["HOME": home.path])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("\(home.path)/.pg_service.conf is not a regular file"), "\(result.stderr)")
+    }
+
     @Test func servicesListsEntriesWithTheirStrength() async throws {
         let home = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: home) }

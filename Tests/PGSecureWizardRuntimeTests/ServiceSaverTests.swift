@@ -47,6 +47,24 @@ struct ServiceSaverTests {
         #expect(ServiceSaver.save(fresh, disk: Self.files(home: home)) == .unchanged(name: "prod", path: services))
     }
 
+    /// A chmod 600 made after the plan read the service file (it may hold a password) is kept: only a password file
+    /// libpq cannot use has its mode set outright.
+    @Test func aServiceFileNarrowedAfterThePlanStaysNarrow() throws {
+        let home = try TemporaryDirectory()
+        let services = home.path + "/.pg_service.conf"
+        try "# mine\n".write(toFile: services, atomically: false, encoding: .utf8)
+        chmod(services, 0o644)
+        var settings = Self.settings
+        settings.password = nil
+        let plan = try ServicePlan(name: "prod", settings: settings, environment: [:], files: Self.files(home: home.path))
+        chmod(services, 0o600)
+        guard case .saved = ServiceSaver.save(plan, disk: Self.files(home: home.path)) else {
+            Issue.record("the plan was not saved")
+            return
+        }
+        #expect(try FileManager.default.attributesOfItem(atPath: services)[.posixPermissions] as? Int == 0o600)
+    }
+
     /// The runner saves one plan at a time: plans made from one snapshot (as quick Enters once made) cannot both pass
     /// the unchanged-since-read check before either renames, so all but the first are refused and no section is lost.
     /// The check looks slowly here, so saves run side by side would all pass it.

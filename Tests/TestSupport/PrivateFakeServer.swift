@@ -9,6 +9,8 @@ public final class PrivateFakeServer: @unchecked Sendable {
     public let port: Int
     private let process: Process
     private let directory: URL
+    /// The server's stdin: it exits when this closes, so a test runner that dies (even SIGKILLed) leaves none behind.
+    private let lifeline = Pipe()
 
     /// `fake-server.py MODE ARGUMENTS… PORT_FILE`, waiting (polling, at most 10 s) until it listens.
     public init(_ mode: String, _ arguments: [String]) throws {
@@ -20,11 +22,17 @@ public final class PrivateFakeServer: @unchecked Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [script, mode] + arguments + [portFile]
-        try process.run()
+        process.standardInput = lifeline
+        do {
+            try process.run()
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: portFile) {
             guard process.isRunning, Date() < deadline else {
-                kill(process.processIdentifier, SIGKILL)
+                Self.stop(process, directory: directory)
                 throw TLSLab.Missing(description: "fake-server.py \(mode) did not start")
             }
             usleep(10_000)
@@ -32,8 +40,10 @@ public final class PrivateFakeServer: @unchecked Sendable {
         port = Int(try String(contentsOfFile: portFile, encoding: .utf8))!
     }
 
-    deinit {
-        // SIGKILL: the child may inherit a mask that blocks SIGTERM from the test runner's thread.
+    deinit { Self.stop(process, directory: directory) }
+
+    /// SIGKILL: the child may inherit a mask that blocks SIGTERM from the test runner's thread.
+    private static func stop(_ process: Process, directory: URL) {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)

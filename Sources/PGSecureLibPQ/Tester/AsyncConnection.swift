@@ -99,6 +99,10 @@ enum AsyncConnection {
                 whileAuthenticating(connection)
                 // The server worked meanwhile. Only if its answer was already there did the hook hold the connection
                 // up; its whole time is then left out (and with it the server's own, shorter, time: the lesser error).
+                // Limit: TLS 1.3 session tickets (sent after the handshake by servers before PostgreSQL 15.8/16.4 and by
+                // some proxies) also make the socket readable. Peeking past them (SSL_peek) would leave the answer in
+                // OpenSSL's buffer, where this poll loop cannot see it; so a slow server's auth can read short by the
+                // hook's time, at most the chain check (well under a millisecond for one root file).
                 if Self.isReadable(PQsocket(connection)) { ownTime += elapsed(since: hookStart) }
             }
         }

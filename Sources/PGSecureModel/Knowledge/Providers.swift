@@ -190,9 +190,11 @@ enum CompiledPattern {
                 }
                 endRun()
                 index = endOfGroup(bytes, from: index)
+                guard index < bytes.count else { return nil }  // unterminated, or nesting not read here
             case UInt8(ascii: "["):
                 endRun()
                 index = endOfClass(bytes, from: index)
+                guard index < bytes.count else { return nil }
             case UInt8(ascii: "^"), UInt8(ascii: "$"), UInt8(ascii: "+"):
                 // `+` repeats an atom that is already in the run once, which every match has.
                 endRun()
@@ -208,12 +210,14 @@ enum CompiledPattern {
     }
 
     /// The index of the `]` closing the class that opens at `start` (a `]` first in the class, after `[` or `[^`,
-    /// is a member; escapes are skipped); the end when there is none.
+    /// is a member; escapes are skipped); the end when there is none, or when the class nests one (`[[:alpha:]x]`,
+    /// set operations), which this reading does not follow.
     private static func endOfClass(_ bytes: [UInt8], from start: Int) -> Int {
         var index = start + 1
         if index < bytes.count, bytes[index] == UInt8(ascii: "^") { index += 1 }
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1 }
         while index < bytes.count, bytes[index] != UInt8(ascii: "]") {
+            if bytes[index] == UInt8(ascii: "[") { return bytes.count }
             index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
         }
         return min(index, bytes.count)

@@ -28,18 +28,15 @@ public enum PasswordFile {
     /// one with any group or world bit, and its fopen fails on one the owner may not read (unless run as root).
     /// Exactly 0600 mends both; clearing bits alone never gives the owner read access back (0044 would become 0000).
     public static func narrowing(_ facts: LocalFiles.Facts) -> Narrowing? {
-        if facts.mode & 0o077 != 0 { return Narrowing(from: facts.mode, reason: "libpq ignored it (group or world access)") }
-        if facts.mode & 0o400 == 0 { return Narrowing(from: facts.mode, reason: "libpq could not open it (its owner may not read it)") }
+        if facts.mode & 0o077 != 0 { return Narrowing(from: facts.mode, reason: "group or world access, so libpq ignores it") }
+        if facts.mode & 0o400 == 0 { return Narrowing(from: facts.mode, reason: "its owner may not read it, so libpq cannot open it") }
         return nil
     }
 
-    /// Why libpq would not read this file (nil: it would). libpq skips a file with group or world access.
+    /// Why libpq would not read this file (nil: it would): not a plain file, or a mode `narrowing` must mend.
     public static func problem(_ facts: LocalFiles.Facts) -> String? {
         if !facts.isRegularFile { return "is not a plain file, so libpq ignores it" }
-        if facts.mode & 0o077 != 0 {
-            return "has group or world access (mode \(String(facts.mode, radix: 8))), so libpq ignores it; chmod 600 it"
-        }
-        return nil
+        return narrowing(facts).map { "has mode \(String($0.from, radix: 8)) (\($0.reason)); chmod 600 it" }
     }
 
     /// The host, as the password file sees it: "localhost" for no host or the default socket directory. Any other

@@ -77,7 +77,7 @@ public struct ServicePlan: Sendable, Hashable {
         var notices: [String] = []
         if let narrowing, let passwordPath, let writtenPasswordMode {
             notices.append(
-                "\(passwordPath) had mode \(String(narrowing.from, radix: 8)): \(narrowing.reason); "
+                "\(passwordPath) had mode \(String(narrowing.from, radix: 8)) (\(narrowing.reason)); "
                     + "written \(String(writtenPasswordMode, radix: 8)) now")
         }
         if savesPasswordForLocalhost {
@@ -89,7 +89,11 @@ public struct ServicePlan: Sendable, Hashable {
     /// The text of a file the save edits (nil: there is none). One that cannot be read is refused, and so is one
     /// that is not UTF-8: its other bytes could not be kept.
     static func existingText(_ path: String, field: String, files: LocalFiles) throws(InputError) -> String? {
-        guard files.facts(path) != nil else { return nil }
+        guard let facts = files.facts(path) else { return nil }
+        // Read only a plain file: a FIFO would block the read, and no other kind can be replaced atomically.
+        guard facts.isRegularFile else {
+            throw InputError(field: field, problem: "\(path) is not a regular file", fix: "move it away, or point to another file")
+        }
         switch files.read(path) {
         case .text(let text):
             return text
