@@ -126,6 +126,19 @@ import PGSecureModel
         #expect(check == good)
     }
 
+    /// One host name twice, told apart by hostaddr (::1, where nothing listens, then 127.0.0.1): only the address that
+    /// answered is marked answered in the per-host table.
+    @Test func theAnsweredHostIsToldApartByItsAddress() throws {
+        let lab = try TLSLab.load()
+        var settings = ConnectionSettings(
+            endpoints: [Endpoint(host: "localhost", port: lab.port("good")), Endpoint(host: "localhost", port: lab.port("good"))],
+            user: lab.user, password: lab.password, dbname: "postgres", sslmode: .verifyFull, sslrootcert: lab.rootCertificate)
+        settings.otherOptions.set("hostaddr", "::1,127.0.0.1")
+        let report = ConnectionTester.test(settings, timeout: 10, environment: ["HOME": "/nonexistent"])
+        #expect(report.connected, "\(report.libpqMessage ?? "")")
+        #expect(report.hosts.map(\.answered) == [false, true], "\(report.hosts)")
+    }
+
     /// The lab's sniroute server shows good's certificate to a client that sends SNI and untrusted's to one that sends
     /// none. With sslsni=0 libpq sends none and refuses untrusted's chain: the chain fetched to explain that refusal
     /// must be the one libpq saw, not the one SNI would have picked.

@@ -70,9 +70,11 @@ public enum ConnectionTester {
         evidence.timings = attempt.timings
         evidence.connected = attempt.connection.map { PQstatus($0) == CONNECTION_OK } ?? false
 
+        var answered: ReachedServer?
         if evidence.connected, let connection {
             // The host and port that answered: one of several, or libpq's default socket directory.
             let server = ReachedServer(connection)
+            answered = server
             if !server.host.isEmpty {
                 evidence.target = plan.target.answered(host: server.host, port: server.port.flatMap { Int($0) } ?? plan.target.port)
             }
@@ -106,8 +108,7 @@ public enum ConnectionTester {
             }
         }
         if settings.endpoints.count > 1 {
-            evidence.hosts = eachHost(settings, answered: evidence.connected ? evidence.target : nil, timeout: timeout,
-                                      environment: environment, cancellation: cancellation)
+            evidence.hosts = eachHost(settings, answered: answered, timeout: timeout, environment: environment, cancellation: cancellation)
         }
         return Report(evidence)
     }
@@ -115,17 +116,23 @@ public enum ConnectionTester {
     /// libpq tries the hosts in order and stops at the first that accepts; its message then says nothing about the
     /// others, and a failure's lines do not say which host each line is about when names repeat. So each host is tested
     /// on its own, with the same settings: every result is one libpq really produced for that host.
+    /// `answered`: the server the whole connection reached (nil: none). With a hostaddr per host it is told apart by
+    /// its address too (`host=db,db hostaddr=A,B` names one host twice).
     static func eachHost(
-        _ settings: ConnectionSettings, answered: TestTarget?, timeout: Double, environment: [String: String],
+        _ settings: ConnectionSettings, answered: ReachedServer?, timeout: Double, environment: [String: String],
         cancellation: CancellationPipe?
     ) -> [HostOutcome] {
         let addresses = settings.otherOptions["hostaddr"]?.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let hasAddressPerHost = addresses?.count == settings.endpoints.count
         return settings.endpoints.enumerated().map { index, endpoint in
             var single = settings
             single.endpoints = [endpoint]
-            if let addresses, addresses.count == settings.endpoints.count { single.otherOptions.set("hostaddr", addresses[index]) }
+            if let addresses, hasAddressPerHost { single.otherOptions.set("hostaddr", addresses[index]) }
             let report = test(single, timeout: timeout, environment: environment, cancellation: cancellation)
-            let isAnswered = answered.map { $0.host == endpoint.host && $0.port == report.target.port } ?? false
+            let isAnswered = answered.map { server in
+                server.host == endpoint.host && server.port.flatMap({ Int($0) }) == report.target.port
+                    && (!hasAddressPerHost || server.address == addresses?[index])
+            } ?? false
             return HostOutcome(
                 host: endpoint.host, port: report.target.port, answered: isAnswered, verdict: report.verdict,
                 code: report.diagnosis.code, summary: report.diagnosis.summary)
