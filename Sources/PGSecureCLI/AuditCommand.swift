@@ -158,10 +158,7 @@ final class ProgressLine: Sendable {
 
     func finish() { draw("\r\u{1B}[2K") }
 
-    private func draw(_ text: String) {
-        var bytes = Array(text.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-    }
+    private func draw(_ text: String) { Console.write(text, to: .standardError) }
 }
 
 extension Resolution {

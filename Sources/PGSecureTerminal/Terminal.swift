@@ -58,7 +58,10 @@ final class Terminal: TerminalBackend {
         let descriptor = open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard descriptor >= 0 else { throw .noTerminal }
         CrashRestore.remember(terminal: descriptor)
-        guard let output = fdopen(dup(descriptor), "w"), let input = fdopen(dup(descriptor), "r") else {
+        // F_DUPFD_CLOEXEC: a plain dup drops close-on-exec, and clipboard helpers would keep the terminal open.
+        guard let output = fdopen(fcntl(descriptor, F_DUPFD_CLOEXEC, 0), "w"),
+              let input = fdopen(fcntl(descriptor, F_DUPFD_CLOEXEC, 0), "r")
+        else {
             close(descriptor)
             throw .noTerminal
         }

@@ -64,6 +64,9 @@ enum Subprocess {
     static func run(_ path: String, _ arguments: [String], input: [UInt8]) -> Int32 {
         var pipeEnds: [Int32] = [-1, -1]
         guard pipe(&pipeEnds) == 0 else { return -1 }
+        // Close-on-exec (the child's stdin is a dup2, which clears it): a helper that stays in the background (xclip,
+        // wl-copy) must not hold another copy's pipe open.
+        for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

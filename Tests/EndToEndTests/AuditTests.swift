@@ -73,6 +73,12 @@ struct AuditTests {
             environment: ["HOME": home.path, "PGPASSWORD": lab.password])
         #expect(result.status == 1)
         #expect(elapsed < 3.5, "took \(elapsed) s")
+        // Two slots really bound it (four silent targets, two at a time: at least two timeouts), and every row is there.
+        #expect(elapsed >= 1.8, "took \(elapsed) s: more than two at a time?")
+        let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let targets = try #require(document?["targets"] as? [[String: Any]])
+        #expect(targets.count == 6)
+        #expect(targets.filter { $0["target"] as? String == "good" }.map { $0["verdict"] as? String } == ["verified-full", "verified-full"])
     }
 
     /// Ten that never answer, at once: about one timeout in all, not one per core's worth of threads in turn.

@@ -228,8 +228,18 @@ struct FieldTests {
     }
 
     /// psql in a new session (no controlling terminal, so OpenSSL cannot prompt for a pass phrase), never prompting.
+    /// A failure counts only as libpq's own refusal, never as psql misused or missing.
     func psqlConnects(_ conninfo: String, environment: [String: String]) throws -> Bool {
-        try run("/usr/bin/setsid", ["-w", "/usr/bin/psql", "-w", "-X", "-At", "-c", "select 1", conninfo], environment: environment).status == 0
+        let result = try run(
+            "/usr/bin/setsid", ["-w", SnippetLiveTests.postgresBin + "/psql", "-w", "-X", "-At", "-c", "select 1", conninfo],
+            environment: environment)
+        if result.status == 0 {
+            #expect(result.stdout == "1\n")
+            return true
+        }
+        // psql's status for a connection that failed is 2 (1 would be psql itself misused).
+        #expect(result.status == 2 && result.stderr.contains("psql: error: "), "\(result.stderr)")
+        return false
     }
 
     @Test func clientCertificateIsReported() throws {

@@ -73,7 +73,7 @@ struct WizardTmuxTests {
         session.keys("Enter")
         // No password was given: the review asks for it and tests again.
         try session.waitFor("the server asks for one", timeout: 20)
-        session.typeSecret(lab.password)
+        try session.typeSecret(lab.password)
         session.keys("Enter")
         try session.waitFor("verified-full", timeout: 20)
         session.keys("Enter")
@@ -279,9 +279,10 @@ final class WizardSession {
     func type(_ text: String) { tmux(["send-keys", "-t", target, "-l", text]) }
 
     /// Types a secret without putting it in tmux's argv: loaded into a paste buffer from stdin, pasted, deleted.
-    func typeSecret(_ text: String) {
-        _ = try? run(
+    func typeSecret(_ text: String) throws {
+        let loaded = try run(
             "/usr/bin/tmux", ["-L", socket, "load-buffer", "-b", "secret", "-"], input: text, environment: Self.tmuxEnvironment)
+        try #require(loaded.status == 0, "tmux load-buffer: \(loaded.stderr)")
         tmux(["paste-buffer", "-d", "-b", "secret", "-t", target])
     }
 

@@ -139,6 +139,21 @@ import PGSecureModel
         #expect(report.hosts.map(\.answered) == [false, true], "\(report.hosts)")
     }
 
+    /// Two hosts and one hostaddr: libpq refuses the whole string and tries no host, so no host gets a row of its own
+    /// (tested alone with that one address, each would have connected).
+    @Test func hostaddrCountsThatDoNotMatchGiveNoPerHostRows() throws {
+        let lab = try TLSLab.load()
+        var settings = ConnectionSettings(
+            endpoints: [Endpoint(host: "localhost", port: lab.port("good")), Endpoint(host: "localhost", port: lab.port("good"))],
+            user: lab.user, password: lab.password, dbname: "postgres", sslmode: .verifyFull, sslrootcert: lab.rootCertificate)
+        settings.otherOptions.set("hostaddr", "127.0.0.1")
+        let report = ConnectionTester.test(settings, timeout: 10, environment: ["HOME": "/nonexistent"])
+        #expect(!report.connected)
+        #expect(report.libpqMessage?.contains("could not match 2 host names to 1 hostaddr values") == true, "\(report.libpqMessage ?? "")")
+        // The one row is the whole string's own result, as for a single host.
+        #expect(report.hosts.count == 1 && report.hosts.first?.summary.contains("could not match") == true, "\(report.hosts)")
+    }
+
     /// The lab's sniroute server shows good's certificate to a client that sends SNI and untrusted's to one that sends
     /// none. With sslsni=0 libpq sends none and refuses untrusted's chain: the chain fetched to explain that refusal
     /// must be the one libpq saw, not the one SNI would have picked.

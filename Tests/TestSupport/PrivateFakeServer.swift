@@ -4,13 +4,12 @@ import Glibc
 #endif
 
 /// A Tests/lab/fake-server.py server of one test's own, for modes with state a shared lab server cannot have
-/// (`startingup` treats its first client apart). Listens on a free port of 127.0.0.1; stopped when this goes away.
+/// (`startingup` treats its first client apart). Listens on a free port of 127.0.0.1; stopped when this goes away,
+/// and exits by itself when the test runner dies.
 public final class PrivateFakeServer: @unchecked Sendable {
     public let port: Int
     private let process: Process
     private let directory: URL
-    /// The server's stdin: it exits when this closes, so a test runner that dies (even SIGKILLed) leaves none behind.
-    private let lifeline = Pipe()
 
     /// `fake-server.py MODE ARGUMENTS… PORT_FILE`, waiting (polling, at most 10 s) until it listens.
     public init(_ mode: String, _ arguments: [String]) throws {
@@ -22,7 +21,6 @@ public final class PrivateFakeServer: @unchecked Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = [script, mode] + arguments + [portFile]
-        process.standardInput = lifeline
         do {
             try process.run()
         } catch {

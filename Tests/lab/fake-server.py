@@ -12,7 +12,7 @@ fake-server.py startingup CHAIN KEY NEXT_PORT PORT_FILE
                                    to 127.0.0.1:NEXT_PORT. With host=localhost,localhost port=P,P libpq's second attempt
                                    reaches NEXT_PORT's server through the same host, port and address. One per test
                                    (the first client is the test's), started by the test itself; it exits when its
-                                   stdin closes (the test runner is gone).
+                                   parent (the test runner) is gone.
 
 Binds a free port on 127.0.0.1 itself (no race for a port) and writes it to PORT_FILE once it listens.
 """
@@ -22,6 +22,7 @@ import ssl
 import struct
 import sys
 import threading
+import time
 
 
 def listen(port_file):
@@ -91,14 +92,20 @@ def serve_startingup(chain, key, next_port, port_file):
     context.load_cert_chain(chain, key)
     # The words and code a PostgreSQL server sends while it replays its WAL (libpq 15 tries the next host on 57P03).
     error = error_response(b"57P03", b"the database system is starting up")
-    # Started by a test, which holds this process's stdin: when the test runner goes, even killed, so does this.
-    threading.Thread(target=lambda: (sys.stdin.buffer.read(), os._exit(0)), daemon=True).start()
+    # Started by a test: when the test runner goes, even killed (this process is then re-parented), so does this.
+    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     server = listen(port_file)
     conn, _ = server.accept()
     threading.Thread(target=refuse_over_tls, args=(conn, context, error), daemon=True).start()
     while True:
         conn, _ = server.accept()
         threading.Thread(target=relay, args=(conn, int(next_port)), daemon=True).start()
+
+
+def exit_with_parent(parent):
+    while os.getppid() == parent:
+        time.sleep(0.2)  # a poll interval, not a wait for something to happen
+    os._exit(0)
 
 
 def relay(conn, port):

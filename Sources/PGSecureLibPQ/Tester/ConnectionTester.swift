@@ -124,6 +124,9 @@ public enum ConnectionTester {
     ) -> [HostOutcome] {
         let addresses = settings.otherOptions["hostaddr"]?.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let hasAddressPerHost = addresses?.count == settings.endpoints.count
+        // libpq refuses the whole string when the counts differ ("could not match N host names to M hostaddr
+        // values"): no host is tried, so none has a row.
+        if addresses != nil, !hasAddressPerHost { return [] }
         return settings.endpoints.enumerated().map { index, endpoint in
             var single = settings
             single.endpoints = [endpoint]
@@ -242,9 +245,9 @@ struct ConnectionPlan {
         // defaults need a home directory: an explicit sslcert/sslkey is read (and reported) without one.
         func nonEmpty(_ keyword: String) -> String? { options[keyword].flatMap { $0.isEmpty ? nil : $0 } }
         if mode != .disable {
-            // Not with `system`: libpq loads CRLs only in its root-file branch.
-            if let defaults, let root = options["sslrootcert"], root != systemRootCertificate, nonEmpty("sslcrl") == nil,
-                nonEmpty("sslcrldir") == nil, access(defaults + "root.crl", F_OK) == 0
+            // Not with `system`, nor with a root file that is not there: libpq loads CRLs only in its root-file branch.
+            if let defaults, let root = options["sslrootcert"], root != systemRootCertificate, access(root, F_OK) == 0,
+                nonEmpty("sslcrl") == nil, nonEmpty("sslcrldir") == nil, access(defaults + "root.crl", F_OK) == 0
             {
                 options.set("sslcrl", defaults + "root.crl")
             }

@@ -3,8 +3,8 @@
 public enum TargetSystem: String, CaseIterable, Sendable {
     case debian, rhel, opensuse, alpine, macos, windows
 
-    /// How root-bundles.json names the system.
-    var tableName: String {
+    /// The system's name, as root-bundles.json writes it.
+    public var name: String {
         switch self {
         case .debian: "Debian"
         case .rhel: "RHEL"
@@ -15,11 +15,9 @@ public enum TargetSystem: String, CaseIterable, Sendable {
         }
     }
 
-    public var name: String { tableName }
-
     /// The system's PEM bundle (nil on Windows, which keeps its roots in a certificate store, not a file).
     public var bundlePath: String? {
-        KnownRootBundle.all.first { $0.system.contains(tableName) }?.path
+        KnownRootBundle.all.first { $0.system.contains(name) }?.path
     }
 
     /// libpq's default root file there, read when sslrootcert is unset.

@@ -73,17 +73,14 @@ public enum PasswordFileEdit {
         value.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) ? "holds a line break, which the password file cannot carry" : nil
     }
 
-    /// The cloud providers' IAM sign-in tokens: short-lived passwords by design.
+    /// The cloud providers' IAM sign-in tokens (`ShortLivedToken`), in the words a save refusal uses.
     static func shortLivedTokenKind(_ password: String) -> String? {
-        if password.contains("X-Amz-Signature=") || (password.contains("Action=connect") && password.contains("X-Amz-")) {
-            return "an AWS RDS IAM authentication token (valid 15 minutes)"
+        switch ShortLivedToken(password) {
+        case .awsIAM: "an AWS RDS IAM authentication token (valid 15 minutes)"
+        case .googleOAuth: "a Google Cloud OAuth access token (valid about an hour)"
+        case .jsonWebToken: "a JSON Web Token (Microsoft Entra ID or another identity provider, valid about an hour)"
+        case nil: nil
         }
-        if password.hasPrefix("ya29.") { return "a Google Cloud OAuth access token (valid about an hour)" }
-        let parts = password.split(separator: ".", omittingEmptySubsequences: false)
-        if password.hasPrefix("eyJ"), parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) {
-            return "a JSON Web Token (Microsoft Entra ID or another identity provider, valid about an hour)"
-        }
-        return nil
     }
 
     /// `text` with `password` for this connection; every other line unchanged. Callers check the problems first.
@@ -116,5 +113,23 @@ public enum PasswordFileEdit {
         return Change(
             text: lines.joined(separator: "\n") + (endsWithNewline ? "\n" : ""), isUnchanged: false,
             replacesOtherValue: true)
+    }
+}
+
+/// Sign-in tokens used as passwords, by their shape: short-lived by design, so never to be saved.
+enum ShortLivedToken {
+    case awsIAM, googleOAuth, jsonWebToken
+
+    init?(_ password: String) {
+        let parts = password.split(separator: ".", omittingEmptySubsequences: false)
+        if password.contains("X-Amz-Signature=") || (password.contains("Action=connect") && password.contains("X-Amz-")) {
+            self = .awsIAM
+        } else if password.hasPrefix("ya29.") {
+            self = .googleOAuth
+        } else if password.hasPrefix("eyJ"), parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) {
+            self = .jsonWebToken
+        } else {
+            return nil
+        }
     }
 }

@@ -78,23 +78,23 @@ public enum ServiceFile {
     ) throws(InputError) -> [LibpqOption]? {
         var options: [LibpqOption] = []
         var inSection = false
-        // "\r\n" is one Character in Swift: split on both so a CRLF file reads as libpq reads it.
-        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
-        for (index, rawLine) in lines.enumerated() {
-            let line = trimmingCSpace(rawLine)
+        // Bytes and scalars, as libpq reads them (and as `ServiceFileEdit` finds the section it edits).
+        for (index, rawLine) in ServiceFileEdit.byteLines(text).enumerated() {
+            let line = ServiceFileEdit.trimmed(rawLine)
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("[") {
                 if inSection { return options }
                 // libpq: the name must follow "[" exactly and be closed by "]"; anything may come after.
-                inSection = line.dropFirst().hasPrefix(name) && line.dropFirst(1 + name.count).first == "]"
+                inSection = ServiceFileEdit.opensSection(name, String(line))
                 continue
             }
             guard inSection else { continue }
             let lineNumber = index + 1
-            guard let equals = line.firstIndex(of: "=") else {
+            let scalars = line.unicodeScalars
+            guard let equals = scalars.firstIndex(of: "=") else {
                 throw syntaxError(file: file, line: lineNumber)
             }
-            let keyword = String(line[..<equals])
+            let keyword = String(scalars[..<equals])
             if keyword == "service" {
                 throw InputError(
                     field: "service", problem: "nested service specifications not supported in service file \"\(file)\", line \(lineNumber)",
@@ -102,7 +102,7 @@ public enum ServiceFile {
             }
             guard knownKeywords.contains(keyword) else { throw syntaxError(file: file, line: lineNumber) }
             // An earlier line for the same keyword wins, as libpq never overrides a value once set.
-            if options[keyword] == nil { options.append(LibpqOption(keyword, String(line[line.index(after: equals)...]))) }
+            if options[keyword] == nil { options.append(LibpqOption(keyword, String(scalars[scalars.index(after: equals)...]))) }
         }
         return inSection ? options : nil
     }
@@ -111,14 +111,5 @@ public enum ServiceFile {
         InputError(
             field: "service", problem: "syntax error in service file \"\(file)\", line \(line)",
             fix: "write keyword=value lines (no spaces around =) with keywords libpq knows")
-    }
-
-    /// Without leading and trailing white space as C's isspace sees it (space, \t, \n, \v, \f, \r).
-    static func trimmingCSpace(_ line: Substring) -> Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\u{0B}" || $0 == "\u{0C}" || $0 == "\r" || $0 == "\r\n" }
-        var result = line
-        while let first = result.first, isSpace(first) { result = result.dropFirst() }
-        while let last = result.last, isSpace(last) { result = result.dropLast() }
-        return result
     }
 }

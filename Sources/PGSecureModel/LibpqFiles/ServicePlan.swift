@@ -46,13 +46,9 @@ public struct ServicePlan: Sendable, Hashable {
             throw InputError(field: "user", problem: "missing", fix: "pass --user NAME")
         }
         let found = files.facts(file)
-        // Checked before reading: libpq skips such a file, and a FIFO there would block the read.
-        if let found, !found.isRegularFile {
-            throw InputError(
-                field: "password file", problem: "\(file) is not a regular file, so libpq ignores it",
-                fix: "move it away, or name another file with PGPASSFILE or passfile")
-        }
-        let original = try Self.existingText(file, field: "password file", files: files)
+        let original = try Self.existingText(
+            file, field: "password file", files: files,
+            notRegular: ("\(file) is not a regular file, so libpq ignores it", "move it away, or name another file with PGPASSFILE or passfile"))
         let keys = PasswordFileEdit.Key.all(for: settings, user: user)
         for field in keys.flatMap({ [$0.host, $0.database, $0.user] }) {
             if let problem = PasswordFileEdit.fieldProblem(field) {
@@ -88,11 +84,16 @@ public struct ServicePlan: Sendable, Hashable {
 
     /// The text of a file the save edits (nil: there is none). One that cannot be read is refused, and so is one
     /// that is not UTF-8: its other bytes could not be kept.
-    static func existingText(_ path: String, field: String, files: LocalFiles) throws(InputError) -> String? {
+    /// `notRegular`: the words for a file that is not a plain one, when the caller has more to say.
+    static func existingText(
+        _ path: String, field: String, files: LocalFiles,
+        notRegular: (problem: String, fix: String)? = nil
+    ) throws(InputError) -> String? {
         guard let facts = files.facts(path) else { return nil }
         // Read only a plain file: a FIFO would block the read, and no other kind can be replaced atomically.
         guard facts.isRegularFile else {
-            throw InputError(field: field, problem: "\(path) is not a regular file", fix: "move it away, or point to another file")
+            let words = notRegular ?? ("\(path) is not a regular file", "move it away, or point to another file")
+            throw InputError(field: field, problem: words.problem, fix: words.fix)
         }
         switch files.read(path) {
         case .text(let text):

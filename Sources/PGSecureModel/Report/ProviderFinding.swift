@@ -50,7 +50,7 @@ public struct ProviderFinding: Sendable, Equatable {
             }
             let path = provider.root.fileName.map { "~/.postgresql/" + $0 } ?? "a file"
             return "This is \(provider.name): its certificates are signed by \(provider.rootDescription) (\(provider.root.inSystemBundle.bundleWords)). "
-                + "Get it (\(instructions)), save it as \(path), check it with `pgsecure certs --check \(path) --host \(host)` and pass --sslrootcert \(path)."
+                + "Get it (\(instructions)), save it as \(path), check it with `pgsecure certs --check \(path) --host \(Diagnose.shellWord(host))` and pass --sslrootcert \(path)."
                 + (strongest.map { " " + $0 } ?? "")
         default:
             return nil

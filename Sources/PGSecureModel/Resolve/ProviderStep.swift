@@ -73,7 +73,7 @@ enum ProviderStep {
         var notes = provider.notes.map { Notice.providerNote(provider, $0.replacing("<endpoint-id>", with: endpointID), isWarning: false) }
         switch provider.id {
         case "neon":
-            if settings.otherOptions["sslsni"] == "0" {
+            if !IPAddress.isSentAsServerName(host, sslsni: settings.otherOptions["sslsni"]) {
                 notes.append(.providerNote(provider, "sslsni=0: Neon cannot route the connection without SNI; remove it, or add options=endpoint%3D\(endpointID)", isWarning: true))
             }
             if settings.otherOptions["channel_binding"] == "require" {
@@ -93,17 +93,15 @@ enum ProviderStep {
         default:
             break
         }
-        if let password = settings.password, let lifetime = tokenLifetime(password) {
+        if let password = settings.password, let token = ShortLivedToken(password) {
+            let lifetime = switch token {
+            case .awsIAM: "AWS IAM token, valid 15 minutes"
+            case .googleOAuth: "Google Cloud OAuth token, valid about an hour"
+            case .jsonWebToken: "Microsoft Entra ID token, valid 5 to 60 minutes"
+            }
             notes.append(.providerNote(provider, "the password is a \(lifetime): pass it when connecting (PGPASSWORD), never save it in a file", isWarning: true))
         }
         return notes
-    }
-
-    /// Access tokens used as passwords (RDS IAM, Entra ID), by their shape; nil for an ordinary password.
-    static func tokenLifetime(_ password: String) -> String? {
-        if password.contains("X-Amz-Signature=") { return "AWS IAM token, valid 15 minutes" }
-        if password.hasPrefix("eyJ"), password.split(separator: ".").count == 3 { return "Microsoft Entra ID token, valid 5 to 60 minutes" }
-        return nil
     }
 }
 

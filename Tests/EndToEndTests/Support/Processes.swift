@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The package root, found from this file's path (Tests/EndToEndTests/Support/Processes.swift).
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -84,19 +85,13 @@ struct ProcessTimedOut: Error, CustomStringConvertible {
     }
 }
 
-/// `run` on a Dispatch thread, awaited: a slow client (a Go build, a JVM) then holds none of Swift's few cooperative
+/// `run` on a thread of its own (`offPool`), awaited: a slow client (a Go build, a JVM) then holds none of Swift's few cooperative
 /// threads, which tests with tasks of their own (the tester's cancellation, the tmux sessions) need to make progress.
 func runDetached(
     _ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil,
     timeout: Double = defaultProcessTimeout
 ) async throws -> ProcessResult {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result {
-                try run(executable, arguments, environment: environment, directory: directory, timeout: timeout)
-            })
-        }
-    }
+    try await offPool { try run(executable, arguments, environment: environment, directory: directory, timeout: timeout) }
 }
 
 /// Runs the pgsecure binary. The environment is minimal and explicit so a developer's PG* variables cannot leak in.
